@@ -1,0 +1,55 @@
+#include "app/logging.hpp"
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <mutex>
+#include <vector>
+
+namespace onair {
+namespace {
+
+std::mutex g_mutex;
+std::vector<spdlog::sink_ptr> g_sinks;
+spdlog::level::level_enum g_level = spdlog::level::warn;
+
+}  // namespace
+
+bool setup_logging(const LogSettings& settings, std::string& error) {
+  const auto level = spdlog::level::from_str(settings.level);
+  if (level == spdlog::level::off && settings.level != "off") {
+    error = "unknown log level '" + settings.level + "' (trace, debug, info, warn, error, critical, off)";
+    return false;
+  }
+  std::vector<spdlog::sink_ptr> sinks;
+  sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  if (settings.file) {
+    try {
+      // Headless operation runs for months: rotate at 10 MB, keep 5 files.
+      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(*settings.file, 10 * 1024 * 1024, 5));
+    } catch (const spdlog::spdlog_ex& e) {
+      error = "cannot open log file " + *settings.file + ": " + e.what();
+      return false;
+    }
+  }
+  std::lock_guard lock(g_mutex);
+  g_sinks = std::move(sinks);
+  g_level = level;
+  spdlog::drop_all();
+  spdlog::set_level(level);
+  return true;
+}
+
+std::shared_ptr<spdlog::logger> logger(const std::string& name) {
+  if (auto existing = spdlog::get(name)) return existing;
+  std::lock_guard lock(g_mutex);
+  if (auto existing = spdlog::get(name)) return existing;
+  if (g_sinks.empty()) g_sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  auto l = std::make_shared<spdlog::logger>(name, g_sinks.begin(), g_sinks.end());
+  l->set_level(g_level);
+  l->set_pattern("%Y-%m-%d %H:%M:%S.%e [%n] %^%l%$: %v");
+  spdlog::register_logger(l);
+  return l;
+}
+
+}  // namespace onair

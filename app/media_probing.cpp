@@ -1,0 +1,35 @@
+#include "app/media_probing.hpp"
+
+#include <cstdlib>
+
+#include "player/probe_cache.hpp"
+#include "player/prober.hpp"
+
+namespace onair {
+
+std::filesystem::path default_cache_dir() {
+  if (const char* d = std::getenv("ONAIR_CACHE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "onair";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "onair";
+  return std::filesystem::temp_directory_path() / "onair-cache";
+}
+
+namespace {
+// Owns the FFmpeg prober and the cache that wraps it.
+class CachedProber : public MediaProber {
+ public:
+  explicit CachedProber(const std::filesystem::path& file) : cache_(ffmpeg_, file) {}
+  MediaInfo probe(const std::filesystem::path& path) override { return cache_.probe(path); }
+
+ private:
+  FfmpegProber ffmpeg_;
+  ProbeCache cache_;
+};
+}  // namespace
+
+std::unique_ptr<MediaProber> make_media_prober(const CommonOptions& common) {
+  if (common.no_probe_cache) return std::make_unique<FfmpegProber>();
+  return std::make_unique<CachedProber>(common.probe_cache.value_or(default_cache_dir() / "probe-cache.json"));
+}
+
+}  // namespace onair

@@ -1,0 +1,35 @@
+#pragma once
+// The engine's output sample format: interleaved 32-bit float at a fixed rate and
+// channel count (48 kHz stereo unless configured otherwise).
+#include <chrono>
+#include <cstdint>
+
+namespace onair {
+
+// A count of output frames (one sample per channel). Signed so differences are natural.
+using FrameCount = std::int64_t;
+
+struct AudioFormat {
+  int sample_rate = 48000;
+  int channels = 2;
+
+  friend bool operator==(const AudioFormat&, const AudioFormat&) = default;
+
+  // Frames for a duration, rounded to the nearest frame (exact for whole seconds,
+  // no overflow over centuries).
+  template <class Rep, class Period>
+  FrameCount frames(std::chrono::duration<Rep, Period> d) const {
+    const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    const std::int64_t sec = ns / 1'000'000'000, rem = ns % 1'000'000'000;
+    const std::int64_t part = rem * sample_rate;  // < 1e9 * rate: fits
+    const std::int64_t rounded = part >= 0 ? (part + 500'000'000) / 1'000'000'000
+                                           : -((-part + 500'000'000) / 1'000'000'000);
+    return sec * sample_rate + rounded;
+  }
+  std::chrono::nanoseconds duration(FrameCount f) const {
+    const std::int64_t sec = f / sample_rate, rem = f % sample_rate;
+    return std::chrono::nanoseconds(sec * 1'000'000'000 + rem * 1'000'000'000 / sample_rate);
+  }
+};
+
+}  // namespace onair

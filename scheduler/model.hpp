@@ -1,0 +1,72 @@
+#pragma once
+// The schedule of one broadcast day, as loaded from YAML (after templates are applied).
+// Every value keeps the SourceMark of where it was written, so later checks can point at it.
+#include <chrono>
+#include <date/date.h>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scheduler/diagnostics.hpp"
+#include "scheduler/timecode.hpp"
+
+namespace onair {
+
+enum class StartMode { hard, soft };
+enum class Between { silence, fill };
+enum class FillOrder { shuffle, sequential };
+enum class ItemKind { file, relay, silence };
+
+struct Item {
+  ItemKind kind = ItemKind::file;
+  std::string source;  // file path relative to the media root, or the relay URL
+  std::string title;
+  std::optional<Duration> cue_in, cue_out;
+  Duration fade_in{0}, fade_out{0}, crossfade{0};
+  double gain_db = 0.0;
+  std::optional<Duration> duration;  // relay and silence length
+  std::optional<Duration> until;     // relay end as a time of day
+  std::string fallback;              // relay fallback file, relative to the media root
+
+  SourceMark mark;  // the item's first key
+  SourceMark source_mark, in_mark, out_mark, crossfade_mark, duration_mark, fallback_mark;
+
+  std::string display_title() const;  // title, else the file name, else a description
+};
+
+struct Program {
+  std::string id;
+  bool id_derived = false;  // no `id:` given: made from `at`
+  std::string title;
+  Duration at{0};           // time of day on the schedule's date
+  StartMode start = StartMode::hard;
+  std::optional<Duration> end;  // time of day; at or before `at` means the next day
+  std::vector<Item> items;
+
+  SourceMark mark, id_mark, at_mark, end_mark;
+};
+
+struct FillPool {
+  std::string dir;  // relative to the media root
+  FillOrder order = FillOrder::shuffle;
+  SourceMark mark;
+};
+
+struct Schedule {
+  std::filesystem::path file;
+  date::year_month_day date{};
+  std::string title;
+  std::string station;
+  std::string timezone;  // IANA name; empty = the machine's local zone
+  Between between = Between::silence;
+  std::optional<FillPool> fill;
+  std::filesystem::path media_root;  // absolute, resolved per DESIGN.md
+  Duration cut_fade = std::chrono::milliseconds(300);  // fade that ends at a hard start
+  std::vector<Program> programs;                       // ordered by `at`
+  std::vector<std::filesystem::path> templates;        // files this day was built from
+
+  SourceMark date_mark, timezone_mark, between_mark, media_root_mark;
+};
+
+}  // namespace onair

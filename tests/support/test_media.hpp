@@ -1,0 +1,44 @@
+#pragma once
+// Helpers for tests: scratch folders and media generated with the ffmpeg command,
+// so no binary media is committed.
+#include <filesystem>
+#include <string>
+
+namespace onair::test {
+
+// A fresh folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs a shell command; returns its exit status.
+int run(const std::string& command);
+
+// Runs a command and captures stdout (and stderr when merge_stderr).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult capture(const std::string& command, bool merge_stderr = true);
+
+// Generates a sine tone with ffmpeg. `extra` is added before the output path
+// (e.g. "-c:a libmp3lame -b:a 128k" or "-ar 8000 -ac 1"). Throws on failure.
+void make_tone(const std::filesystem::path& out, double freq_hz, double seconds,
+               const std::string& extra = "");
+
+// Writes text to a file, creating folders.
+void write_file(const std::filesystem::path& file, const std::string& text);
+
+// Quotes a path for the shell.
+std::string shell_quote(const std::string& s);
+
+}  // namespace onair::test
