@@ -10,11 +10,13 @@ namespace onair {
 namespace {
 
 std::mutex g_mutex;
-std::vector<spdlog::sink_ptr> g_sinks;
-spdlog::level::level_enum g_level = spdlog::level::warn;
+constexpr const char* kPattern = "%Y-%m-%d %H:%M:%S.%e [%n] %^%l%$: %v";
 
 }  // namespace
 
+// The convention across libraries: a subsystem's logger is a clone of spdlog's default
+// logger, registered under its name. Here the default logger gets the session's sinks and
+// level, and loggers cloned before that are moved onto them.
 bool setup_logging(const LogSettings& settings, std::string& error) {
   const auto level = spdlog::level::from_str(settings.level);
   if (level == spdlog::level::off && settings.level != "off") {
@@ -33,9 +35,13 @@ bool setup_logging(const LogSettings& settings, std::string& error) {
     }
   }
   std::lock_guard lock(g_mutex);
-  g_sinks = std::move(sinks);
-  g_level = level;
-  spdlog::drop_all();
+  auto main_logger = std::make_shared<spdlog::logger>("onair", sinks.begin(), sinks.end());
+  main_logger->set_pattern(kPattern);
+  spdlog::set_default_logger(main_logger);
+  spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) {
+    l->sinks() = sinks;
+    l->set_pattern(kPattern);
+  });
   spdlog::set_level(level);
   return true;
 }
@@ -44,10 +50,7 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
   if (auto existing = spdlog::get(name)) return existing;
   std::lock_guard lock(g_mutex);
   if (auto existing = spdlog::get(name)) return existing;
-  if (g_sinks.empty()) g_sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  auto l = std::make_shared<spdlog::logger>(name, g_sinks.begin(), g_sinks.end());
-  l->set_level(g_level);
-  l->set_pattern("%Y-%m-%d %H:%M:%S.%e [%n] %^%l%$: %v");
+  auto l = spdlog::default_logger()->clone(name);
   spdlog::register_logger(l);
   return l;
 }

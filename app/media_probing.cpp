@@ -14,22 +14,10 @@ std::filesystem::path default_cache_dir() {
   return std::filesystem::temp_directory_path() / "onair-cache";
 }
 
-namespace {
-// Owns the FFmpeg prober and the cache that wraps it.
-class CachedProber : public MediaProber {
- public:
-  explicit CachedProber(const std::filesystem::path& file) : cache_(ffmpeg_, file) {}
-  MediaInfo probe(const std::filesystem::path& path) override { return cache_.probe(path); }
-
- private:
-  FfmpegProber ffmpeg_;
-  ProbeCache cache_;
-};
-}  // namespace
-
 std::unique_ptr<MediaProber> make_media_prober(const CommonOptions& common) {
   if (common.no_probe_cache) return std::make_unique<FfmpegProber>();
-  return std::make_unique<CachedProber>(common.probe_cache.value_or(default_cache_dir() / "probe-cache.json"));
+  return std::make_unique<ProbeCache>(std::make_unique<FfmpegProber>(),
+                                      common.probe_cache.value_or(default_cache_dir() / "probe-cache.json"));
 }
 
 }  // namespace onair

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "scheduler/placeholders.hpp"
 
 namespace onair {
 namespace {
@@ -49,7 +48,7 @@ std::string plan_text(const LoadedDay& d) {
   if (!s.title.empty()) out += s.title + "\n";
   out += fmt::format("{}{} ({}) · {} · media root {}\n", s.station.empty() ? "" : s.station + " · ",
                      date::format("%F", date::sys_days(s.date)),
-                     weekday_name(date::weekday(date::sys_days(s.date))), day.zone()->name(), s.media_root.string());
+                     date::format("%A", date::sys_days(s.date)), day.zone()->name(), s.media_root.string());
   out += fmt::format("\n{:<14}{:<14}{:>11}   {}\n", "START", "END", "LENGTH", "ITEM");
   std::size_t gap = 0;
   for (const auto& pp : d.plan.programs) {
@@ -72,7 +71,7 @@ std::string plan_text(const LoadedDay& d) {
       std::string status;
       if (pi.status != PlanStatus::play) status = "  !! " + pi.note;
       if (pi.unknown_length) status += "  !! length unknown";
-      out += fmt::format("  {:<12}  {:<12}{:>11}   {}. {}{}{}{}\n", day.clock(pi.start), day.clock(pi.end),
+      out += fmt::format("{:<14}{:<14}{:>11}     {}. {}{}{}{}\n", day.clock(pi.start), day.clock(pi.end),
                          format_duration(pi.end - pi.start), pi.item + 1, item.display_title(), source,
                          cue_notes(item), status);
     }

@@ -34,7 +34,7 @@ ResolvedTime LocalDay::next_at(Duration time_of_day, TimePoint not_before) const
 }
 
 std::string LocalDay::iso(TimePoint t) const {
-  const auto ms = date::floor<std::chrono::milliseconds>(t);
+  const auto ms = date::round<std::chrono::milliseconds>(t);
   const auto info = zone_->get_info(ms);
   const auto local = ms + info.offset;
   const auto off = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
@@ -44,7 +44,7 @@ std::string LocalDay::iso(TimePoint t) const {
 }
 
 std::string LocalDay::clock(TimePoint t) const {
-  const auto ms = date::floor<std::chrono::milliseconds>(t);
+  const auto ms = date::round<std::chrono::milliseconds>(t);
   const auto local = ms + zone_->get_info(ms).offset;
   const auto day = date::floor<date::days>(local);
   const auto tod = local - day;
