@@ -52,6 +52,40 @@ int run_cli(int argc, char** argv) {
   plan->add_flag("--json", plan_as_json, "Machine-readable JSON instead of the table");
   add_common(plan, common);
 
+  RenderArgs render_args;
+  auto* render = app.add_subcommand("render", "Run the playout engine on a virtual clock, as fast as it can, into a WAV file.\n"
+                                              "Sample 0 of the file is time --from. T is HH:MM[:SS[.mmm]] on the\n"
+                                              "schedule's date, or an ISO date-time (2011-11-26T05:29:50).\n"
+                                              "Example: onair render schedules/2011-11-26.yaml --from 05:29:50 --to 05:36 --out day.wav --asrun day.jsonl");
+  render->add_option("SCHEDULE", render_args.schedule, "Day schedule file (YAML)")->required();
+  render->add_option("--from", render_args.from, "Start time")->required()->type_name("T");
+  render->add_option("--to", render_args.to, "End time")->required()->type_name("T");
+  render->add_option("--out", render_args.out, "Output WAV file")->required()->type_name("FILE.wav");
+  render->add_option("--asrun", render_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
+  add_common(render, common);
+
+  PlayArgs play_args;
+  auto* play = app.add_subcommand("play", "Play the schedule in real time from now, joining what should be on air.\n"
+                                          "Ends after the schedule's last programme; Ctrl-C (SIGINT/SIGTERM) ends it cleanly.\n"
+                                          "OUT: default | pa:NAME | wav:PATH | null\n"
+                                          "Example: onair play schedules/2011-11-26.yaml --output pa:system --asrun asrun.jsonl");
+  play->add_option("SCHEDULE", play_args.schedule, "Day schedule file (YAML)")->required();
+  play->add_option("--output", play_args.output, "Where the audio goes")->capture_default_str()->type_name("OUT");
+  play->add_option("--asrun", play_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
+  play->add_option("--from", play_args.from, "Rehearse: play in real time as if the clock said T now")->type_name("T");
+  add_common(play, common);
+
+  auto* devices = app.add_subcommand("devices", "List PortAudio output devices (for --output pa:NAME).\n"
+                                                "Example: onair devices");
+
+  std::string report_file;
+  bool report_csv = false;
+  auto* report = app.add_subcommand("report", "The broadcast record for a station manager: planned vs aired per item,\n"
+                                              "offsets, cuts, failures, totals.\n"
+                                              "Example: onair report asrun/2011-11-26.jsonl --csv");
+  report->add_option("ASRUN", report_file, "As-run log (JSON lines)")->required();
+  report->add_flag("--csv", report_csv, "CSV, one row per record");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -74,6 +108,10 @@ int run_cli(int argc, char** argv) {
   try {
     if (check->parsed()) return cmd_check(check_files, common);
     if (plan->parsed()) return cmd_plan(plan_file, plan_as_json, common);
+    if (render->parsed()) return cmd_render(render_args, common);
+    if (play->parsed()) return cmd_play(play_args, common);
+    if (devices->parsed()) return cmd_devices();
+    if (report->parsed()) return cmd_report(report_file, report_csv);
   } catch (const std::exception& e) {
     logger("app")->critical("{}", e.what());
     std::cerr << "onair: internal error: " << e.what() << "\n";

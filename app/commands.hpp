@@ -13,7 +13,25 @@ struct CommonOptions {
   bool no_probe_cache = false;
 };
 
+struct RenderArgs {
+  std::string schedule;
+  std::string from, to;
+  std::string out;
+  std::optional<std::filesystem::path> asrun;
+};
+
+struct PlayArgs {
+  std::string schedule;
+  std::string output = "default";
+  std::optional<std::filesystem::path> asrun;
+  std::optional<std::string> from;  // rehearse: play as if the wall clock said this time
+};
+
 int cmd_check(const std::vector<std::string>& schedules, const CommonOptions& common);
 int cmd_plan(const std::string& schedule, bool json, const CommonOptions& common);
+int cmd_render(const RenderArgs& args, const CommonOptions& common);
+int cmd_play(const PlayArgs& args, const CommonOptions& common);
+int cmd_devices();
+int cmd_report(const std::string& asrun_path, bool csv);
 
 }  // namespace onair

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <cstdint>
 
+#include "scheduler/frame_clock.hpp"  // FrameCount
+
 namespace onair {
 
-// A count of output frames (one sample per channel). Signed so differences are natural.
-using FrameCount = std::int64_t;
 
 struct AudioFormat {
   int sample_rate = 48000;

@@ -2,6 +2,7 @@
 // The timeline of a day: planned start and end of every item, programme boundaries,
 // cuts and gaps, computed from the schedule and media durations with no I/O.
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ enum class PlanStatus {
 struct PlannedItem {
   std::size_t program = 0;  // index into Schedule::programs
   std::size_t item = 0;     // index into Program::items
-  TimePoint start, end;     // what airs: [start, end)
+  TimePoint start, end;     // what airs: [start, end); a skipped item: when its time was taken
+  TimePoint natural_start;  // where it would start had nothing cut or skipped it
   Duration length{0};       // natural length after cue points
   Duration source_offset{0};  // cue in: where in the source the item starts
   PlanStatus status = PlanStatus::play;
@@ -54,9 +56,15 @@ struct Plan {
 // The natural duration of a file item's media (before cue points); nullopt = unknown.
 using MediaDurationLookup = std::function<std::optional<Duration>(const Item&)>;
 
+// What playout learned that the probe could not know: items that failed (length 0) or
+// ended early. Keyed by (programme index, item index). The engine re-plans with these.
+struct PlayFacts {
+  std::map<std::pair<std::size_t, std::size_t>, Duration> played_length;
+};
+
 // Builds the plan. Warnings (overruns, cuts, gaps, DST) go to `diags` when given.
 Plan make_plan(const Schedule& schedule, const LocalDay& day, const MediaDurationLookup& media_duration,
-               Diagnostics* diags = nullptr);
+               Diagnostics* diags = nullptr, const PlayFacts* facts = nullptr);
 
 // What should be on air at `t`: the plan item (index into Plan::items) and the offset
 // into it, for joining in progress. nullopt: a gap (or before/after the day).

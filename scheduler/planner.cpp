@@ -43,8 +43,9 @@ std::string item_label(const Schedule& s, const PlannedItem& pi) {
 
 class Planner {
  public:
-  Planner(const Schedule& s, const LocalDay& day, const MediaDurationLookup& media, Diagnostics* diags)
-      : s_(s), day_(day), media_(media), diags_(diags) {}
+  Planner(const Schedule& s, const LocalDay& day, const MediaDurationLookup& media, Diagnostics* diags,
+          const PlayFacts* facts)
+      : s_(s), day_(day), media_(media), diags_(diags), facts_(facts) {}
 
   Plan run() {
     for (std::size_t k = 0; k < s_.programs.size(); ++k) add_program(k);
@@ -65,7 +66,7 @@ class Planner {
       if (it.status == PlanStatus::skipped || it.end <= t) continue;
       if (it.start >= t) {
         it.status = PlanStatus::skipped;
-        it.end = it.start = std::max(it.start, t);
+        it.end = it.start = t;  // recorded when its time was taken
         it.note = "skipped: no time left before " + by;
       } else {
         it.status = PlanStatus::cut;
@@ -134,11 +135,18 @@ class Planner {
     TimePoint t = start;
     for (std::size_t i = 0; i < p.items.size(); ++i) {
       const Item& item = p.items[i];
-      const ItemLength len = natural_length(item, t, day_, media_);
+      ItemLength len = natural_length(item, t, day_, media_);
+      if (facts_) {
+        if (auto f = facts_->played_length.find({k, i}); f != facts_->played_length.end()) {
+          len.length = std::min(len.length, f->second);
+          if (len.unknown) len.length = f->second;
+          len.unknown = false;
+        }
+      }
       PlannedItem pi;
       pi.program = k;
       pi.item = i;
-      pi.start = t;
+      pi.start = pi.natural_start = t;
       pi.length = len.length;
       pi.end = t + len.length;
       pi.source_offset = len.offset;
@@ -192,7 +200,7 @@ class Planner {
           skipped.push_back(item_label(s_, it));
           cut_at = std::min(cut_at, it.start);
         }
-        natural_end = std::max(natural_end, it.start + it.length);
+        natural_end = std::max(natural_end, it.natural_start + it.length);
         if (by.empty()) by = it.note.substr(it.note.find(it.status == PlanStatus::cut ? " by " : " before ") +
                                             (it.status == PlanStatus::cut ? 4 : 8));
       }
@@ -225,14 +233,15 @@ class Planner {
   const LocalDay& day_;
   const MediaDurationLookup& media_;
   Diagnostics* diags_;
+  const PlayFacts* facts_;
   Plan plan_;
 };
 
 }  // namespace
 
 Plan make_plan(const Schedule& schedule, const LocalDay& day, const MediaDurationLookup& media_duration,
-               Diagnostics* diags) {
-  return Planner(schedule, day, media_duration, diags).run();
+               Diagnostics* diags, const PlayFacts* facts) {
+  return Planner(schedule, day, media_duration, diags, facts).run();
 }
 
 std::optional<OnAir> on_air_at(const Plan& plan, TimePoint t) {

@@ -1,0 +1,95 @@
+#pragma once
+// The playout engine: executes the edit decision list into one output stream, frame by
+// frame. Sources are opened ahead of air time (pre-roll); a source that fails before air
+// is replaced by what follows with no gap; one that fails or ends early mid-play is
+// followed at once. Every such fact re-plans the timeline from that frame. Times in the
+// as-run log come from output frames through the clock, never from the plan.
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <stop_token>
+#include <vector>
+
+#include "player/asrun_log.hpp"
+#include "player/output.hpp"
+#include "player/source_factory.hpp"
+#include "scheduler/edl.hpp"
+
+namespace onair {
+
+struct EngineOptions {
+  FrameCount block = 1024;                         // frames rendered per step (at most)
+  std::chrono::seconds preroll{8};                 // files and fill open this early
+  std::chrono::seconds relay_preroll{20};          // relays open this early
+  bool realtime = false;                           // play: never wait long for a source
+  std::chrono::milliseconds realtime_wait{20};     // at most this for a lagging source
+  std::chrono::seconds render_wait{60};            // render: give up on a hung source
+  // What the as-run says of items on air when the run ends without a stop request.
+  std::string end_status = "cut";
+  std::string end_detail = "end of the rendered window";
+  // Called after each block with the next frame (progress display, status).
+  std::function<void(FrameCount)> progress;
+};
+
+struct EngineStats {
+  FrameCount frames = 0;
+  std::int64_t segments_started = 0, failures = 0, early_ends = 0, replans = 0;
+  FrameCount starved_frames = 0;  // realtime: frames a source could not deliver in time
+};
+
+class Engine {
+ public:
+  static constexpr FrameCount kForever = std::numeric_limits<FrameCount>::max();
+  Engine(const Timeline& timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+         AsRunLog* asrun, AudioFormat format, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Renders from output frame 0 (joining whatever is on air then) up to `until`
+  // (exclusive), or until `stop` is requested (items on air are then `interrupted`).
+  // With a finite `until`, silence fills to it once the schedule has nothing left;
+  // with `until` = kForever, the run ends after the schedule's last item.
+  void run(FrameCount until, std::stop_token stop = {});
+
+  const EngineStats& stats() const { return stats_; }
+  // The last frame of the schedule's content (after that: nothing left to air).
+  FrameCount content_end() const;
+
+ private:
+  struct Active;
+  void replan(FrameCount frame, bool join);
+  void preroll(FrameCount frame);
+  bool start_due(FrameCount frame);
+  FrameCount next_boundary(FrameCount frame, FrameCount until) const;
+  FrameCount render(FrameCount frame, FrameCount frames);
+  void finish_ended(FrameCount frame);
+  void close_all(FrameCount frame, const std::string& status, const std::string& detail);
+  void record_fact(const Active& a, FrameCount ended_at);
+  void record_start(Active& a, FrameCount frame);
+  void record_end(Active& a, FrameCount frame, std::string status, std::string detail);
+  void record_skipped(const Segment& s);
+  double gain_at(const Segment& s, FrameCount frame) const;
+  FrameCount frames_of(std::chrono::seconds s) const { return s.count() * format_.sample_rate; }
+
+  const Timeline& timeline_;
+  FrameClock& clock_;
+  Output& output_;
+  SourceFactory& sources_;
+  AsRunLog* asrun_;
+  AudioFormat format_;
+  EngineOptions options_;
+  EngineStats stats_;
+
+  PlayFacts facts_;
+  std::set<std::string> bad_files_;
+  std::map<TimePoint, FrameCount> anchors_;
+  std::vector<Segment> pending_;                 // by start, not yet opened
+  std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
+  std::vector<float> mix_, scratch_;
+  bool replan_needed_ = false;
+};
+
+}  // namespace onair

@@ -1,0 +1,18 @@
+#pragma once
+// The engine's view of one segment it has opened (private to the engine's files).
+#include "player/engine.hpp"
+
+namespace onair {
+
+struct Engine::Active {
+  Segment seg;
+  std::unique_ptr<Source> source;  // null for silence and gaps
+  bool started = false;
+  FrameCount started_at = 0;
+  bool joined = false;  // started inside the item (session start)
+};
+
+// Items of the schedule, as opposed to what airs between programmes.
+inline bool is_item(const Segment& s) { return s.kind != Segment::Kind::fill && s.kind != Segment::Kind::gap; }
+
+}  // namespace onair

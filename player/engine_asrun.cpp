@@ -1,0 +1,74 @@
+// The engine's as-run records: built from what was executed (frames through the clock).
+#include "player/engine.hpp"
+#include "player/engine_active.hpp"
+
+namespace onair {
+
+namespace {
+
+std::string display_source(const Timeline& t, const Segment& s) {
+  if (s.source.empty() || s.kind == Segment::Kind::relay) return s.source;
+  const auto& root = t.day(t.day_of(s.program)).schedule.media_root;
+  const auto rel = std::filesystem::path(s.source).lexically_relative(root);
+  if (!rel.empty() && *rel.begin() != "..") return rel.string();
+  return s.source;
+}
+
+AsRunRecord base_record(const Timeline& t, const Segment& s) {
+  AsRunRecord r;
+  r.day = t.date_of(s.program);
+  const bool between = s.kind == Segment::Kind::fill || s.kind == Segment::Kind::gap;
+  r.program = between ? "" : t.merged().programs[s.program].id;
+  r.item = s.item;
+  r.title = s.title;
+  r.source = display_source(t, s);
+  r.scheduled = s.scheduled;
+  r.planned = s.planned;
+  return r;
+}
+
+}  // namespace
+
+void Engine::record_start(Active& a, FrameCount frame) {
+  a.started = true;
+  a.started_at = frame;
+  a.joined = a.seg.origin < frame && is_item(a.seg);
+  ++stats_.segments_started;
+  if (!asrun_) return;
+  AsRunRecord r = base_record(timeline_, a.seg);
+  r.started = clock_.time_of(frame);
+  asrun_->started(r);
+}
+
+void Engine::record_end(Active& a, FrameCount frame, std::string status, std::string detail) {
+  if (!asrun_) return;
+  AsRunRecord r = base_record(timeline_, a.seg);
+  r.started = clock_.time_of(a.started_at);
+  r.ended = clock_.time_of(frame);
+  r.played = duration_of(frame - a.started_at, format_.sample_rate);
+  r.status = std::move(status);
+  if (a.source) {
+    const std::string more = a.source->detail();
+    if (!more.empty()) detail += (detail.empty() ? "" : "; ") + more;
+  }
+  if (a.seg.kind == Segment::Kind::fill || a.seg.kind == Segment::Kind::gap)
+    detail += std::string(detail.empty() ? "" : "; ") + "before programme '" +
+              timeline_.merged().programs[a.seg.program].id + "'";
+  if (a.joined && r.status == "joined")
+    detail += std::string(detail.empty() ? "" : "; ") + "joined " +
+              std::to_string(duration_of(a.started_at - a.seg.origin, format_.sample_rate).count() / 1000) +
+              " ms into the item";
+  r.detail = std::move(detail);
+  asrun_->ended(r);
+}
+
+void Engine::record_skipped(const Segment& s) {
+  if (!asrun_) return;
+  AsRunRecord r = base_record(timeline_, s);
+  r.started = r.ended = clock_.time_of(s.start);
+  r.status = s.unavailable ? "failed" : "skipped";
+  r.detail = s.unavailable ? "media missing or undecodable when the schedule was loaded (see onair check)" : s.note;
+  asrun_->ended(r);
+}
+
+}  // namespace onair

@@ -1,0 +1,97 @@
+#include "player/real_clock.hpp"
+
+#include <cmath>
+
+namespace onair {
+namespace {
+
+// One fit point a second over ten minutes: a long baseline makes the rate precise
+// (callback jitter of ~1 ms over 600 s is under 2 ppm), and the least-squares intercept
+// averages the jitter of single stamps away.
+constexpr double kPointSpacing = 1.0;
+constexpr std::size_t kMaxPoints = 600;
+
+class SystemWallClock final : public WallClock {
+ public:
+  MonoTime mono_now() const override { return MonoClock::now(); }
+  TimePoint sys_now() const override {
+    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  }
+};
+
+}  // namespace
+
+WallClock& system_wall_clock() {
+  static SystemWallClock clock;
+  return clock;
+}
+
+RealClock::RealClock(StampSource stamps, const WallClock& wall, int nominal_rate,
+                     std::chrono::microseconds initial_latency)
+    : stamps_(std::move(stamps)), wall_(wall), nominal_rate_(nominal_rate), base_(wall.mono_now()),
+      rate_(nominal_rate) {
+  mono_to_sys_ = wall_.sys_now().time_since_epoch() - std::chrono::duration_cast<Duration>(base_.time_since_epoch());
+  t0_ = std::chrono::duration<double>(initial_latency).count();
+  frame0_ = 0;
+}
+
+void RealClock::tick() {
+  const TimePoint sys = wall_.sys_now();
+  const MonoTime mono = wall_.mono_now();
+  mono_to_sys_ = sys.time_since_epoch() - std::chrono::duration_cast<Duration>(mono.time_since_epoch());
+  const auto stamp = stamps_ ? stamps_() : std::nullopt;
+  if (!stamp || (last_ && *last_ == *stamp)) return;
+  if (last_ && last_->epoch != stamp->epoch) {
+    points_.clear();  // the device restarted or skipped: the old mapping no longer holds
+    last_point_seconds_ = -1e9;
+  }
+  last_ = stamp;
+  const double seconds = std::chrono::duration<double>(stamp->time - base_).count();
+  if (!points_.empty() && seconds - last_point_seconds_ < kPointSpacing) return;
+  last_point_seconds_ = seconds;
+  points_.push_back({seconds, static_cast<double>(stamp->frame)});
+  if (points_.size() > kMaxPoints) points_.pop_front();
+  refit();
+}
+
+void RealClock::refit() {
+  const std::size_t n = points_.size();
+  if (n == 1) {  // one point: place it, keep the rate
+    t0_ = points_.front().seconds;
+    frame0_ = points_.front().frame;
+    return;
+  }
+  double mt = 0, mf = 0;
+  for (const auto& p : points_) {
+    mt += p.seconds;
+    mf += p.frame;
+  }
+  mt /= static_cast<double>(n);
+  mf /= static_cast<double>(n);
+  double stt = 0, stf = 0;
+  for (const auto& p : points_) {
+    stt += (p.seconds - mt) * (p.seconds - mt);
+    stf += (p.seconds - mt) * (p.frame - mf);
+  }
+  // Too short a baseline gives a noisy slope: keep the nominal rate until ~10 s.
+  if (points_.back().seconds - points_.front().seconds >= 10.0 && stt > 0) {
+    const double rate = stf / stt;
+    if (std::abs(rate / nominal_rate_ - 1.0) < 0.01) rate_ = rate;  // reject absurd fits (>1%)
+  }
+  t0_ = mt;
+  frame0_ = mf;
+}
+
+TimePoint RealClock::time_of(FrameCount frame) const {
+  const double seconds = t0_ + (static_cast<double>(frame) - frame0_) / rate_;
+  const auto mono = base_ + std::chrono::duration_cast<MonoClock::duration>(std::chrono::duration<double>(seconds));
+  return TimePoint(std::chrono::duration_cast<Duration>(mono.time_since_epoch()) + mono_to_sys_);
+}
+
+FrameCount RealClock::frame_at(TimePoint t) const {
+  const auto mono_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch() - mono_to_sys_);
+  const double seconds = std::chrono::duration<double>(mono_ns - base_.time_since_epoch()).count();
+  return static_cast<FrameCount>(std::llround(frame0_ + (seconds - t0_) * rate_));
+}
+
+}  // namespace onair

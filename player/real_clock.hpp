@@ -1,0 +1,61 @@
+#pragma once
+// The clock of a real output device: maps output frames to wall time by fitting the
+// sink's (frame, monotonic DAC time) stamps, so the card's drift against the system
+// clock is measured (ppm) and hard starts are placed from the wall clock, not from
+// counted samples. Monotonic time is turned into wall time through the current offset
+// between the system and steady clocks, read at each tick (an NTP step moves it).
+#include <deque>
+#include <functional>
+#include <optional>
+
+#include "player/output_stamp.hpp"
+#include "scheduler/frame_clock.hpp"
+
+namespace onair {
+
+// Reads the two clocks together; injected so tests run a day in seconds.
+class WallClock {
+ public:
+  virtual ~WallClock() = default;
+  virtual MonoTime mono_now() const = 0;
+  virtual TimePoint sys_now() const = 0;
+};
+WallClock& system_wall_clock();
+
+class RealClock final : public FrameClock {
+ public:
+  using StampSource = std::function<std::optional<OutputStamp>()>;
+
+  // Until the first stamp, frame 0 is taken to air `initial_latency` after construction.
+  RealClock(StampSource stamps, const WallClock& wall, int nominal_rate,
+            std::chrono::microseconds initial_latency = std::chrono::milliseconds(100));
+
+  int sample_rate() const override { return nominal_rate_; }
+  TimePoint time_of(FrameCount frame) const override;
+  FrameCount frame_at(TimePoint t) const override;
+  void tick() override;
+
+  // Measured drift of the device against the monotonic clock, parts per million.
+  double drift_ppm() const { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
+  std::size_t fit_points() const { return points_.size(); }
+
+ private:
+  struct Point {
+    double seconds;  // monotonic time since base_, s
+    double frame;
+  };
+  void refit();
+
+  StampSource stamps_;
+  const WallClock& wall_;
+  int nominal_rate_;
+  MonoTime base_;                   // monotonic origin of the fit's time axis
+  Duration mono_to_sys_{0};
+  // frame(t) = frame0_ + rate_ * (t - t0_), t in seconds since base_
+  double frame0_ = 0, t0_ = 0, rate_;
+  std::deque<Point> points_;
+  std::optional<OutputStamp> last_;
+  double last_point_seconds_ = -1e9;
+};
+
+}  // namespace onair

@@ -1,0 +1,124 @@
+// A Source that decodes with onair::Decoder on a worker thread into an SPSC ring.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "player/decoder.hpp"
+#include "player/source.hpp"
+#include "player/spsc_ring.hpp"
+
+namespace onair {
+namespace {
+
+class FileSource final : public Source {
+ public:
+  FileSource(std::string path, const AudioFormat& format, const FileSourceOptions& options)
+      : path_(std::move(path)), format_(format), options_(options),
+        ring_(static_cast<std::size_t>(options.ring_frames), format.channels),
+        worker_([this](std::stop_token stop) { run(stop); }) {}
+
+  ~FileSource() override {
+    worker_.request_stop();
+    {
+      std::lock_guard lock(mutex_);
+      changed_.notify_all();
+    }
+  }
+
+  State state() const override { return state_.load(std::memory_order_acquire); }
+
+  FrameCount read(float* dst, FrameCount max) override {
+    const auto n = static_cast<FrameCount>(ring_.read(dst, static_cast<std::size_t>(max)));
+    if (n > 0) {
+      std::lock_guard lock(mutex_);
+      changed_.notify_all();  // room for the worker
+    }
+    return n;
+  }
+
+  FrameCount readable() override { return static_cast<FrameCount>(ring_.readable()); }
+
+  bool wait(FrameCount frames, std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] {
+      if (readable() >= frames) return true;
+      const State s = state();
+      return s == State::ended || s == State::failed;
+    }) && readable() >= frames;
+  }
+
+  std::string error() const override {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
+  std::string detail() const override {
+    std::lock_guard lock(mutex_);
+    return detail_;
+  }
+
+ private:
+  void finish(State s, std::string error, std::string detail = {}) {
+    std::lock_guard lock(mutex_);
+    error_ = std::move(error);
+    detail_ = std::move(detail);
+    state_.store(s, std::memory_order_release);
+    changed_.notify_all();
+  }
+
+  void run(std::stop_token stop) {
+    std::optional<Decoder> decoder;
+    try {
+      DecoderOptions o;
+      o.cue_in = CuePoint::frames(options_.cue_in);
+      o.io_timeout = options_.io_timeout;
+      o.stop = stop;
+      decoder.emplace(path_, format_, o);
+    } catch (const std::exception& e) {
+      finish(State::failed, e.what());
+      return;
+    }
+    state_.store(State::playing, std::memory_order_release);
+    const FrameCount chunk = 4096;
+    std::vector<float> buf(static_cast<std::size_t>(chunk * format_.channels));
+    while (!stop.stop_requested()) {
+      const FrameCount n = decoder->read(buf.data(), chunk);
+      FrameCount done = 0;
+      while (done < n && !stop.stop_requested()) {
+        done += static_cast<FrameCount>(
+            ring_.write(buf.data() + done * format_.channels, static_cast<std::size_t>(n - done)));
+        std::unique_lock lock(mutex_);
+        changed_.notify_all();
+        if (done < n) changed_.wait_for(lock, std::chrono::milliseconds(50));
+      }
+      if (n < chunk) break;
+    }
+    std::string detail;
+    const auto& stats = decoder->stats();
+    if (stats.skipped_packets > 0)
+      detail = "skipped " + std::to_string(stats.skipped_packets) + " corrupt packet(s), " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(stats.lost).count()) +
+               " ms lost";
+    if (decoder->end() == DecodeEnd::error) finish(State::failed, decoder->error(), detail);
+    else finish(State::ended, {}, detail);
+  }
+
+  const std::string path_;
+  const AudioFormat format_;
+  const FileSourceOptions options_;
+  SpscRing<float> ring_;
+  std::atomic<State> state_{State::opening};
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string error_, detail_;
+  std::jthread worker_;  // last: starts after everything above exists
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_file_source(const std::string& path, const AudioFormat& format,
+                                         const FileSourceOptions& options) {
+  return std::make_unique<FileSource>(path, format, options);
+}
+
+}  // namespace onair

@@ -1,0 +1,238 @@
+#include "scheduler/edl.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace onair {
+
+const char* to_string(Segment::Kind kind) {
+  switch (kind) {
+    case Segment::Kind::file: return "file";
+    case Segment::Kind::relay: return "relay";
+    case Segment::Kind::silence: return "silence";
+    case Segment::Kind::fill: return "fill";
+    case Segment::Kind::gap: return "gap";
+  }
+  return "?";
+}
+
+FrameMapper::FrameMapper(const Plan& plan, const Timeline& timeline, const FrameClock& clock,
+                         std::map<TimePoint, FrameCount>* committed, FrameCount commit_horizon)
+    : clock_(clock), committed_(committed), horizon_(commit_horizon) {
+  const Schedule& s = timeline.merged();
+  for (const auto& pp : plan.programs) {
+    const Program& p = s.programs[pp.index];
+    if (p.start == StartMode::hard || pp.late == Duration{0}) anchors_.push_back(pp.scheduled);
+  }
+  for (const auto& it : plan.items)
+    if (it.status == PlanStatus::cut) anchors_.push_back(it.end);  // cut by a wall-clock time
+  for (const auto& g : plan.gaps) anchors_.push_back(g.end);
+  std::sort(anchors_.begin(), anchors_.end());
+}
+
+FrameCount FrameMapper::frame_of(TimePoint t) const {
+  auto it = std::upper_bound(anchors_.begin(), anchors_.end(), t);
+  if (it == anchors_.begin()) return clock_.frame_at(t);
+  const TimePoint anchor = *std::prev(it);
+  return anchor_frame(anchor) + frames_in(t - anchor, clock_.sample_rate());
+}
+
+FrameCount FrameMapper::anchor_frame(TimePoint anchor) const {
+  if (!committed_) return clock_.frame_at(anchor);
+  if (auto it = committed_->find(anchor); it != committed_->end()) return it->second;
+  const FrameCount f = clock_.frame_at(anchor);
+  if (f <= horizon_) committed_->emplace(anchor, f);
+  return f;
+}
+
+std::vector<std::filesystem::path> fill_order(const std::vector<std::filesystem::path>& pool, FillOrder order,
+                                              date::year_month_day day, std::size_t count) {
+  std::vector<std::filesystem::path> out;
+  if (pool.empty()) return out;
+  std::mt19937_64 rng(static_cast<std::uint64_t>(date::sys_days(day).time_since_epoch().count()));
+  std::vector<std::filesystem::path> round = pool;
+  while (out.size() < count) {
+    if (order == FillOrder::shuffle) {
+      std::shuffle(round.begin(), round.end(), rng);
+      if (!out.empty() && round.size() > 1 && round.front() == out.back()) std::swap(round.front(), round.back());
+    }
+    for (const auto& f : round) {
+      if (out.size() == count) break;
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+class EdlBuilder {
+ public:
+  EdlBuilder(const Timeline& t, const Plan& plan, const FrameClock& clock, FrameCount from, bool join,
+             const EdlContext& context)
+      : t_(t), plan_(plan), mapper_(plan, t, clock, context.anchors, context.commit_horizon),
+        rate_(clock.sample_rate()), from_(from), join_(join), bad_files_(context.bad_files) {}
+
+  std::vector<Segment> run() {
+    std::size_t gap = 0;
+    for (const auto& pp : plan_.programs) {
+      while (gap < plan_.gaps.size() && plan_.gaps[gap].before_program == pp.index) add_gap(plan_.gaps[gap++]);
+      for (std::size_t i = pp.first_item; i < pp.first_item + pp.item_count; ++i) add_item(plan_.items[i], i);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  FrameCount frames(Duration d) const { return frames_in(d, rate_); }
+  FrameCount cut_fade_of(std::size_t program) const {
+    return frames(t_.day(t_.day_of(program)).schedule.cut_fade);
+  }
+
+  // Keeps a segment if it still matters at `from_`; clips it when joining.
+  void push(Segment s) {
+    if (s.skipped) {
+      if (s.start >= from_) out_.push_back(std::move(s));
+      return;
+    }
+    if (s.end <= s.start || s.end <= from_) return;
+    if (join_ && s.start < from_) s.start = from_;
+    out_.push_back(std::move(s));
+  }
+
+  const PlannedItem* neighbour(std::size_t index, int step) const {
+    const std::size_t n = index + static_cast<std::size_t>(step);
+    if (n >= plan_.items.size()) return nullptr;
+    const auto& a = plan_.items[index];
+    const auto& b = plan_.items[n];
+    if (a.program != b.program || b.status == PlanStatus::skipped) return nullptr;
+    return &b;
+  }
+
+  void add_item(const PlannedItem& pi, std::size_t index) {
+    const Program& p = t_.merged().programs[pi.program];
+    const Item& item = p.items[pi.item];
+    Segment s;
+    s.kind = item.kind == ItemKind::file ? Segment::Kind::file
+             : item.kind == ItemKind::relay ? Segment::Kind::relay
+                                            : Segment::Kind::silence;
+    s.source = item.kind == ItemKind::silence ? "" : item.source;
+    s.fallback = item.fallback;
+    s.program = pi.program;
+    s.item = pi.item;
+    s.title = item.display_title();
+    s.scheduled = pi.start;
+    s.planned = pi.end - pi.start;
+    s.note = pi.note;
+    s.start = mapper_.frame_of(pi.start);
+    if (pi.status == PlanStatus::skipped || (pi.unknown_length && item.kind == ItemKind::file)) {
+      s.unavailable = pi.status != PlanStatus::skipped;
+      s.end = s.start;
+      s.skipped = true;
+      push(std::move(s));
+      return;
+    }
+    s.end = mapper_.frame_of(pi.end);
+    s.origin = s.start;
+    s.cue_in = frames(pi.source_offset);
+    s.length = frames(pi.length);
+    s.fade_in = frames(item.fade_in);
+    s.fade_out = frames(item.fade_out);
+    s.gain_db = item.gain_db;
+    if (const PlannedItem* next = neighbour(index, 1); next && item.crossfade.count() > 0)
+      s.xfade_out = std::min(s.length, frames(item.crossfade));
+    if (index > 0 && plan_.items[index - 1].program == pi.program && plan_.items[index - 1].status != PlanStatus::skipped) {
+      const Item& prev = p.items[plan_.items[index - 1].item];
+      if (prev.crossfade.count() > 0) s.xfade_in = std::min(s.length, frames(std::min(prev.crossfade, plan_.items[index - 1].length)));
+    }
+    s.cut = pi.status == PlanStatus::cut;
+    if (s.cut) s.cut_fade = std::min(cut_fade_of(pi.program), s.end - s.start);
+    push(std::move(s));
+  }
+
+  void add_gap(const PlannedGap& g) {
+    const std::size_t day_index = t_.day_of(g.before_program);
+    const BroadcastDay& day = t_.day(day_index);
+    const FrameCount start = mapper_.frame_of(g.start), end = mapper_.frame_of(g.end);
+    const bool use_fill = day.schedule.between == Between::fill && day.schedule.fill && !day.media.fill.empty();
+    if (!use_fill) {
+      Segment s;
+      s.kind = Segment::Kind::gap;
+      s.program = g.before_program;
+      s.item = 0;
+      s.title = "silence";
+      s.scheduled = g.start;
+      s.planned = g.end - g.start;
+      s.start = s.origin = start;
+      s.end = end;
+      s.length = end - start;
+      push(std::move(s));
+      return;
+    }
+    // Fillers in the day's order, the last trimmed to end exactly at the gap's end.
+    std::size_t& used = fill_used_[day_index];
+    FrameCount at = start;
+    TimePoint when = g.start;
+    std::size_t number = 0, misses = 0;
+    while (at < end) {
+      if (order_[day_index].size() <= used)
+        order_[day_index] = fill_order(day.media.fill, day.schedule.fill->order, day.schedule.date, used + 64);
+      const auto& file = order_[day_index][used++];
+      const auto d = t_.media_duration(file.string());
+      const FrameCount len = d ? frames(*d) : 0;
+      if (len <= 0 || (bad_files_ && bad_files_->count(file.string()))) {
+        if (++misses > 2 * day.media.fill.size()) {  // no usable filler left: silence
+          Segment s;
+          s.kind = Segment::Kind::gap;
+          s.program = g.before_program;
+          s.item = number;
+          s.title = "silence (no usable fill)";
+          s.scheduled = when;
+          s.start = s.origin = at;
+          s.end = end;
+          s.length = end - at;
+          s.planned = duration_of(end - at, rate_);
+          push(std::move(s));
+          break;
+        }
+        continue;
+      }
+      misses = 0;
+      Segment s;
+      s.kind = Segment::Kind::fill;
+      s.source = file.string();
+      s.program = g.before_program;
+      s.item = number++;
+      s.title = file.stem().string();
+      s.scheduled = when;
+      s.start = s.origin = at;
+      s.length = len;
+      s.end = std::min(end, at + len);
+      s.planned = duration_of(s.end - s.start, rate_);
+      s.cut = s.end < at + len;
+      if (s.cut) s.cut_fade = std::min(cut_fade_of(g.before_program), s.end - s.start);
+      when += s.planned;
+      at = s.end;
+      push(std::move(s));
+    }
+  }
+
+  const Timeline& t_;
+  const Plan& plan_;
+  FrameMapper mapper_;
+  int rate_;
+  FrameCount from_;
+  bool join_;
+  const std::set<std::string>* bad_files_;
+  std::vector<Segment> out_;
+  std::map<std::size_t, std::size_t> fill_used_;
+  std::map<std::size_t, std::vector<std::filesystem::path>> order_;
+};
+
+}  // namespace
+
+std::vector<Segment> build_edl(const Timeline& timeline, const Plan& plan, const FrameClock& clock, FrameCount from,
+                               bool join, const EdlContext& context) {
+  return EdlBuilder(timeline, plan, clock, from, join, context).run();
+}
+
+}  // namespace onair

@@ -1,0 +1,85 @@
+#pragma once
+// The edit decision list: what the player executes. Each segment says which source plays
+// from which offset over which output frames, with which gain envelope. Built from a plan
+// and a frame clock with no I/O; rebuilt from the current frame whenever playout learns
+// something new (a failure, an early end) or the real clock's fit moves.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "scheduler/frame_clock.hpp"
+#include "scheduler/timeline.hpp"
+
+namespace onair {
+
+struct Segment {
+  enum class Kind { file, relay, silence, fill, gap };  // gap: silence between programmes
+  Kind kind = Kind::file;
+  std::string source;    // absolute path or URL; empty for silence and gap
+  std::string fallback;  // relay: absolute path of the fallback file, or empty
+
+  FrameCount start = 0, end = 0;  // output frames [start, end)
+  FrameCount origin = 0;          // output frame where the item's cue-in point airs
+  FrameCount cue_in = 0;          // source position (output-rate frames) at `origin`
+  FrameCount length = 0;          // natural length from `origin`
+
+  // Envelope, in frames: fades relative to origin / origin+length; crossfades are
+  // equal-power; the cut fade ends at `end` when the item is cut short.
+  FrameCount fade_in = 0, fade_out = 0, xfade_in = 0, xfade_out = 0, cut_fade = 0;
+  double gain_db = 0.0;
+  bool cut = false;      // ends before its natural end (hard start, `end`, gap end)
+  bool skipped = false;  // planned but never airs (start == end): a record only
+  bool unavailable = false;  // skipped because its media was missing or undecodable at load
+
+  // Identity, for the as-run log and for matching segments across rebuilds.
+  std::size_t program = 0;  // merged programme index (the following programme for gaps/fill)
+  std::size_t item = 0;     // item index; filler number for fill
+  TimePoint scheduled;      // planned start
+  Duration planned{0};      // planned duration (end - start)
+  std::string title;
+  std::string note;         // why the plan cuts or skips it
+
+  bool same_as(const Segment& o) const { return kind == o.kind && program == o.program && item == o.item; }
+  bool joined_at(FrameCount frame) const { return start == frame && origin < start; }
+};
+
+const char* to_string(Segment::Kind kind);
+
+// Maps plan times to output frames: hard anchors (programme starts on time, `end`,
+// `until`) are placed through the clock; everything between them follows by duration,
+// so items stay sample-exactly back to back whatever the clock's drift.
+class FrameMapper {
+ public:
+  FrameMapper(const Plan& plan, const Timeline& timeline, const FrameClock& clock,
+              std::map<TimePoint, FrameCount>* committed = nullptr, FrameCount commit_horizon = 0);
+  FrameCount frame_of(TimePoint t) const;
+
+ private:
+  FrameCount anchor_frame(TimePoint anchor) const;
+
+  std::vector<TimePoint> anchors_;  // sorted
+  const FrameClock& clock_;
+  std::map<TimePoint, FrameCount>* committed_;
+  FrameCount horizon_;
+};
+
+// Builds the segments that end after `from` (segments already under way are included,
+// clipped to start at `from` only when `join` is set: the session starts there).
+// `anchors` holds anchor frames already committed (they never move once audio depends on
+// them); anchors whose frame falls before `commit_horizon` are added to it.
+// Fill files in `bad_files` are passed over.
+struct EdlContext {
+  std::map<TimePoint, FrameCount>* anchors = nullptr;
+  FrameCount commit_horizon = 0;
+  const std::set<std::string>* bad_files = nullptr;
+};
+std::vector<Segment> build_edl(const Timeline& timeline, const Plan& plan, const FrameClock& clock,
+                               FrameCount from, bool join, const EdlContext& context = {});
+
+// The fill pool's order for a day: shuffled with a seed from the date (so plan and air
+// agree), reshuffled each time round without repeating a track back to back.
+std::vector<std::filesystem::path> fill_order(const std::vector<std::filesystem::path>& pool, FillOrder order,
+                                              date::year_month_day day, std::size_t count);
+
+}  // namespace onair

@@ -1,0 +1,43 @@
+#pragma once
+// Output frame indices and the clock that maps them to wall time. The engine works in
+// frames; a FrameClock says when a frame airs. The virtual clock (render) is exact; the
+// real clock (player/real_clock.hpp) is fitted from the sound card's timing stamps.
+#include <cstdint>
+
+#include "scheduler/local_day.hpp"
+
+namespace onair {
+
+// A count of output frames (one sample per channel). Signed so differences are natural.
+using FrameCount = std::int64_t;
+
+class FrameClock {
+ public:
+  virtual ~FrameClock() = default;
+  virtual int sample_rate() const = 0;
+  // When output frame `frame` airs (reaches the DAC).
+  virtual TimePoint time_of(FrameCount frame) const = 0;
+  // The output frame that airs at `t` (nearest).
+  virtual FrameCount frame_at(TimePoint t) const = 0;
+  // Lets a fitted clock take in new timing information; called by the engine per block.
+  virtual void tick() {}
+};
+
+// Frame 0 airs at `origin`; frames follow at exactly `rate` per second.
+class VirtualClock final : public FrameClock {
+ public:
+  VirtualClock(TimePoint origin, int rate) : origin_(origin), rate_(rate) {}
+  int sample_rate() const override { return rate_; }
+  TimePoint time_of(FrameCount frame) const override;
+  FrameCount frame_at(TimePoint t) const override;
+
+ private:
+  TimePoint origin_;
+  int rate_;
+};
+
+// Frames in a duration at `rate`, rounded to nearest; and back (rounded to nearest µs).
+FrameCount frames_in(Duration d, int rate);
+Duration duration_of(FrameCount frames, int rate);
+
+}  // namespace onair
