@@ -196,6 +196,36 @@ std::string day_summary(const AsRunData& data, const AsRunDayTotals& t) {
   return out;
 }
 
+// One line as an entry; nullopt when it is not a readable start line or record.
+std::optional<AsRunEntry> parse_line(std::string_view line, bool& is_start) {
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  FieldReader r{j};
+  AsRunEntry e;
+  const std::string event = r.text("event");
+  e.day = r.text("day"), e.program = r.text("program"), e.item = r.integer("item").value_or(0);
+  e.title = r.text("title"), e.source = r.text("source");
+  e.scheduled = r.text("scheduled"), e.started = r.text("started"), e.ended = r.text("ended");
+  e.offset_ms = r.integer("offset_ms"), e.planned_s = r.number("planned_s"), e.played_s = r.number("played_s");
+  e.status = r.text("status"), e.detail = r.text("detail");
+  is_start = event == "start";
+  if (!r.ok || (!event.empty() && !is_start) || (!is_start && e.status.empty())) return std::nullopt;
+  return e;
+}
+
+// A torn line that the writer did not end (a crash mid-write with nothing left in flight
+// triggers no recovery) gets the next record glued onto it. Records are flat objects, so
+// `{"` only starts one (inside strings it is escaped): try the first few such positions.
+std::optional<AsRunEntry> salvage_glued(std::string_view line, bool& is_start) {
+  std::size_t at = 0;
+  for (int tries = 0; tries < 8; ++tries) {
+    at = line.find("{\"", at + 1);
+    if (at == std::string_view::npos) return std::nullopt;
+    if (auto e = parse_line(line.substr(at), is_start)) return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 AsRunData parse_asrun(std::istream& in) {
@@ -207,26 +237,15 @@ AsRunData parse_asrun(std::istream& in) {
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) {
+    bool is_start = false;
+    auto e = parse_line(line, is_start);
+    if (!e) {
       out.bad_lines.push_back(n);
-      continue;
+      e = salvage_glued(line, is_start);
+      if (!e) continue;
     }
-    FieldReader r{j};
-    AsRunEntry e;
-    e.line = n;
-    const std::string event = r.text("event");
-    e.day = r.text("day"), e.program = r.text("program"), e.item = r.integer("item").value_or(0);
-    e.title = r.text("title"), e.source = r.text("source");
-    e.scheduled = r.text("scheduled"), e.started = r.text("started"), e.ended = r.text("ended");
-    e.offset_ms = r.integer("offset_ms"), e.planned_s = r.number("planned_s"), e.played_s = r.number("played_s");
-    e.status = r.text("status"), e.detail = r.text("detail");
-    const bool is_start = event == "start";
-    if (!r.ok || (!event.empty() && !is_start) || (!is_start && e.status.empty())) {
-      out.bad_lines.push_back(n);
-      continue;
-    }
-    const std::string key = key_of(e);
+    e->line = n;
+    const std::string key = key_of(*e);
     if (is_start) {
       open[key].push_back(out.entries.size());
     } else if (auto it = open.find(key); it != open.end() && !it->second.empty()) {
@@ -234,7 +253,7 @@ AsRunData parse_asrun(std::istream& in) {
       it->second.pop_front();
     }
     kinds.push_back(is_start ? open_start : record);
-    out.entries.push_back(std::move(e));
+    out.entries.push_back(std::move(*e));
   }
   // Start lines that found their record are dropped; the rest were on air when it stopped.
   std::vector<AsRunEntry> kept;

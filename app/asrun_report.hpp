@@ -27,7 +27,8 @@ struct AsRunEntry {
 
 struct AsRunData {
   std::vector<AsRunEntry> entries;     // file order; in-flight starts at their start line
-  std::vector<std::size_t> bad_lines;  // torn or invalid lines (1-based), skipped
+  // Torn or invalid lines (1-based). A record glued onto a torn prefix is still read.
+  std::vector<std::size_t> bad_lines;
 };
 
 // Parses JSON lines. Never throws for bad content: unreadable lines land in bad_lines.

@@ -29,6 +29,7 @@ int run_cli(int argc, char** argv) {
                "Example: onair check schedules/2011-11-26.yaml", "onair"};
   app.set_version_flag("--version", "onair 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--log-level, --log-file) may follow the subcommand
   LogSettings log;
   app.add_option("--log-level", log.level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str();

@@ -75,10 +75,9 @@ void AsRunLog::recover() {
   std::error_code ec;
   if (!std::filesystem::exists(path_, ec)) return;
   auto left = unfinished(path_);
-  if (left.empty()) return;
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd_ < 0) return;
-  // A torn last line would glue onto our record: start on a fresh line.
+  // A torn last line (a crash mid-write) would glue onto our next record: end it.
   {
     std::ifstream in(path_, std::ios::binary | std::ios::ate);
     const auto size = static_cast<std::streamoff>(in.tellg());
@@ -88,6 +87,11 @@ void AsRunLog::recover() {
       in.get(c);
       if (c != '\n') (void)!::write(fd_, "\n", 1);
     }
+  }
+  if (left.empty()) {
+    ::close(fd_);
+    fd_ = -1;
+    return;
   }
   for (auto& j : left) {
     j.erase("event");

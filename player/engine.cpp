@@ -41,14 +41,18 @@ Engine::~Engine() = default;
 void Engine::replan(FrameCount frame, bool join) {
   ++stats_.replans;
   const Plan plan = timeline_.plan(&facts_);
-  EdlContext context{&anchors_, frame + frames_of(options_.relay_preroll), &bad_files_};
+  // Anchors are committed only once audio depends on them (the frame is reached); later
+  // ones follow the clock's latest fit at every re-plan.
+  EdlContext context{&anchors_, frame, &bad_files_};
   std::vector<Segment> edl = build_edl(timeline_, plan, clock_, frame, join, context);
   std::vector<std::unique_ptr<Active>> kept;
   for (auto& a : active_) {
     auto match = std::find_if(edl.begin(), edl.end(), [&](const Segment& s) { return s.same_as(a->seg); });
     if (match != edl.end()) {
       if (!a->started) {
-        if (match->start != a->seg.start || match->origin != a->seg.origin) a->source.reset();  // reopen
+        // Moving a future start needs no reopening unless the source position changes.
+        const FrameCount old_cue = a->seg.cue_in + (a->seg.start - a->seg.origin);
+        if (match->cue_in + (match->start - match->origin) != old_cue) a->source.reset();
         a->seg = *match;
       } else if (match->origin == a->seg.origin) {
         a->seg.end = match->end;
@@ -293,6 +297,11 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       continue;
     }
     if (start_due(frame)) {
+      replan(frame, false);
+      continue;
+    }
+    if (options_.realtime && frame - last_remap_ >= format_.sample_rate) {
+      last_remap_ = frame;  // follow the device clock's fit with future hard starts
       replan(frame, false);
       continue;
     }

@@ -90,6 +90,7 @@ class Engine {
   std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
   std::vector<float> mix_, scratch_;
   bool replan_needed_ = false;
+  FrameCount last_remap_ = 0;
 };
 
 }  // namespace onair
