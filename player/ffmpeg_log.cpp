@@ -1,0 +1,55 @@
+#include "player/ffmpeg_log.hpp"
+
+#include <cstdarg>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+namespace onair {
+
+std::shared_ptr<spdlog::logger> decode_log() {
+  if (auto existing = spdlog::get("decode")) return existing;
+  static std::mutex create_mutex;
+  std::lock_guard lock(create_mutex);
+  if (auto existing = spdlog::get("decode")) return existing;
+  auto logger = spdlog::default_logger()->clone("decode");
+  try {
+    spdlog::register_logger(logger);
+  } catch (const spdlog::spdlog_ex&) {
+    // Someone registered it between our checks (the app, on another thread): use theirs.
+    if (auto existing = spdlog::get("decode")) return existing;
+  }
+  return logger;
+}
+
+namespace ffmpeg {
+namespace {
+
+void log_callback(void* avcl, int level, const char* fmt, va_list args) {
+  if (level > AV_LOG_INFO) return;  // verbose/debug chatter is never useful to a station
+  const auto spd_level = level <= AV_LOG_FATAL ? spdlog::level::err
+                         : level <= AV_LOG_WARNING ? spdlog::level::debug
+                                                   : spdlog::level::trace;
+  auto logger = decode_log();
+  if (!logger->should_log(spd_level)) return;
+  thread_local int print_prefix = 1;
+  char line[1024];
+  av_log_format_line2(avcl, level, fmt, args, line, sizeof line, &print_prefix);
+  std::string_view text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (!text.empty()) logger->log(spd_level, "ffmpeg: {}", text);
+}
+
+}  // namespace
+
+void install_log_bridge() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_callback(log_callback); });
+}
+
+}  // namespace ffmpeg
+}  // namespace onair
