@@ -164,4 +164,19 @@ std::size_t AsRunLog::failures() const {
   return failures_;
 }
 
+AsRunFolder::AsRunFolder(std::filesystem::path folder, const LocalDay& zone) : folder_(std::move(folder)), zone_(zone) {
+  std::filesystem::create_directories(folder_);
+}
+
+AsRunLog& AsRunFolder::log_for(const std::string& day) {
+  std::lock_guard lock(mutex_);
+  auto& log = logs_[day.empty() ? std::string("unknown-day") : day];
+  if (!log) {
+    log = std::make_unique<AsRunLog>(file_for(day.empty() ? "unknown-day" : day), zone_);
+    // Keep the two most recent days open; older ones are done.
+    while (logs_.size() > 3) logs_.erase(logs_.begin());
+  }
+  return *log;
+}
+
 }  // namespace onair

@@ -29,24 +29,35 @@ bool has_source(const Segment& s) {
 }  // namespace
 
 Engine::Engine(const Timeline& timeline, FrameClock& clock, Output& output, SourceFactory& sources,
-               AsRunLog* asrun, AudioFormat format, EngineOptions options)
-    : timeline_(timeline), clock_(clock), output_(output), sources_(sources), asrun_(asrun), format_(format),
-      options_(std::move(options)) {
+               AsRunSink* asrun, AudioFormat format, EngineOptions options)
+    : Engine(std::shared_ptr<const Timeline>(std::shared_ptr<const Timeline>(), &timeline), clock, output, sources,
+             asrun, format, std::move(options)) {}
+
+Engine::Engine(std::shared_ptr<const Timeline> timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+               AsRunSink* asrun, AudioFormat format, EngineOptions options)
+    : timeline_(std::move(timeline)), clock_(clock), output_(output), sources_(sources), asrun_(asrun),
+      format_(format), options_(std::move(options)), requests_(make_requests()) {
   mix_.resize(static_cast<std::size_t>(options_.block * format_.channels));
   scratch_.resize(mix_.size());
 }
 
 Engine::~Engine() = default;
 
-void Engine::replan(FrameCount frame, bool join) {
+void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
   ++stats_.replans;
-  const Plan plan = timeline_.plan(&facts_);
+  const Plan plan = timeline_->plan(&facts_);
   // Anchors are committed only once audio depends on them (the frame is reached); later
   // ones follow the clock's latest fit at every re-plan.
   EdlContext context{&anchors_, frame, &bad_files_};
-  std::vector<Segment> edl = build_edl(timeline_, plan, clock_, frame, join, context);
+  const FrameCount from = std::max(frame, keep_until);
+  std::vector<Segment> edl = build_edl(*timeline_, plan, clock_, from, join || keep_until > frame, context);
   std::vector<std::unique_ptr<Active>> kept;
   for (auto& a : active_) {
+    if (!a->started && a->seg.start < keep_until) {  // protected: airs as it was planned
+      std::erase_if(edl, [&](const Segment& s) { return s.same_as(a->seg); });
+      kept.push_back(std::move(a));
+      continue;
+    }
     auto match = std::find_if(edl.begin(), edl.end(), [&](const Segment& s) { return s.same_as(a->seg); });
     if (match != edl.end()) {
       if (!a->started) {
@@ -123,7 +134,7 @@ void Engine::record_fact(const Active& a, FrameCount ended_at) {
     return;
   }
   if (!is_item(s)) return;
-  facts_.played_length[{s.program, s.item}] = duration_of(std::max<FrameCount>(0, ended_at - s.origin),
+  facts_.played_length[s.uid] = duration_of(std::max<FrameCount>(0, ended_at - s.origin),
                                                            format_.sample_rate);
 }
 
@@ -131,8 +142,8 @@ bool Engine::start_due(FrameCount frame) {
   for (auto& a : active_) {
     if (a->started || a->seg.start != frame) continue;
     if (a->seg.skipped) {
-      record_skipped(a->seg);
-      a->seg.end = -1;  // removed in finish_ended
+      if (skipped_recorded_.insert(a->seg.uid).second) record_skipped(a->seg);
+      a->seg.end = -1;  // removed below
       continue;
     }
     if (a->source) {
@@ -281,8 +292,14 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       break;
     }
     clock_.tick();
-    if (pending_.empty() && active_.empty()) {  // nothing left to air
-      if (until == kForever) break;
+    apply_requests(frame);
+    update_status(frame);
+    if (resume_at_ >= 0 && frame >= resume_at_) {  // a break-in is over: rejoin the schedule
+      resume_at_ = -1;
+      replan(frame, true);
+    }
+    if (held_ || (pending_.empty() && active_.empty())) {  // held, or nothing left to air
+      if (!held_ && until == kForever) break;
       const FrameCount n = std::min(options_.block, until - frame);
       std::fill(mix_.begin(), mix_.end(), 0.0f);
       output_.write(mix_.data(), n);
@@ -300,7 +317,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       replan(frame, false);
       continue;
     }
-    if (options_.realtime && frame - last_remap_ >= format_.sample_rate) {
+    if (options_.realtime && resume_at_ < 0 && frame - last_remap_ >= format_.sample_rate) {
       last_remap_ = frame;  // follow the device clock's fit with future hard starts
       replan(frame, false);
       continue;
@@ -311,6 +328,15 @@ void Engine::run(FrameCount until, std::stop_token stop) {
     stats_.frames = frame;
     if (options_.progress) options_.progress(frame);
     finish_ended(frame);
+    if (hold_after_current_ && std::none_of(active_.begin(), active_.end(), [](const auto& a) {
+          return a->started && is_item(a->seg);
+        })) {
+      hold_after_current_ = false;
+      held_ = true;
+      close_all(frame, "interrupted", "stopped after the current item by the operator");
+      engine_log()->warn("held after the current item by the operator");
+      continue;
+    }
     if (replan_needed_) replan(frame, false);
   }
   if (frame >= until) close_all(frame, options_.end_status, options_.end_detail);

@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <stop_token>
 #include <vector>
@@ -33,6 +35,32 @@ struct EngineOptions {
   std::function<void(FrameCount)> progress;
 };
 
+// A break-in: an urgent announcement aired at once (the item on air fades out with the cut
+// fade), `repeat` times, then the schedule is rejoined at whatever is on air by then.
+struct BreakIn {
+  std::string source;   // absolute path
+  std::string title;
+  Duration length{0};   // probed
+  double gain_db = 0.0;
+  int repeat = 1;
+};
+
+// What is on air, for the status API.
+struct EngineStatus {
+  struct Entry {
+    std::string title, program, source, kind;
+    TimePoint start, end;  // wall time via the clock
+  };
+  std::optional<Entry> on_air;   // the latest-starting segment on air
+  std::optional<Entry> next;     // the next segment to start
+  std::optional<Entry> next_hard_start;  // the next programme that starts on its time
+  TimePoint now;                 // wall time of the frame being rendered
+  FrameCount frame = 0;
+  bool held = false;             // stopped after the current item by the operator
+  double drift_ppm = 0.0;
+  std::int64_t failures = 0;
+};
+
 struct EngineStats {
   FrameCount frames = 0;
   std::int64_t segments_started = 0, failures = 0, early_ends = 0, replans = 0;
@@ -43,7 +71,9 @@ class Engine {
  public:
   static constexpr FrameCount kForever = std::numeric_limits<FrameCount>::max();
   Engine(const Timeline& timeline, FrameClock& clock, Output& output, SourceFactory& sources,
-         AsRunLog* asrun, AudioFormat format, EngineOptions options = {});
+         AsRunSink* asrun, AudioFormat format, EngineOptions options = {});
+  Engine(std::shared_ptr<const Timeline> timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+         AsRunSink* asrun, AudioFormat format, EngineOptions options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -55,12 +85,26 @@ class Engine {
   void run(FrameCount until, std::stop_token stop = {});
 
   const EngineStats& stats() const { return stats_; }
+
+  // Requests from other threads (control API, schedule reload, alarms); the engine
+  // thread carries them out at its next block.
+  // A new timeline (reload, next day, inserted item): applies from the end of the item on
+  // air, and never within `protect` of now.
+  void replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect = std::chrono::seconds(5));
+  void skip();                          // fade out the item on air now; what follows starts
+  void hold(bool enable);               // stop after the current item / resume (rejoin)
+  void break_in(BreakIn request);
+  void fail_current(std::string reason);  // e.g. the output stayed silent: end it as failed
+  EngineStatus status() const;
+  std::shared_ptr<const Timeline> timeline() const;
+  // Sets where the as-run log goes from the next record on (a new broadcast day's file).
+  void set_asrun(AsRunSink* asrun);
   // The last frame of the schedule's content (after that: nothing left to air).
   FrameCount content_end() const;
 
  private:
   struct Active;
-  void replan(FrameCount frame, bool join);
+  void replan(FrameCount frame, bool join, FrameCount keep_until = -1);
   void preroll(FrameCount frame);
   bool start_due(FrameCount frame);
   FrameCount next_boundary(FrameCount frame, FrameCount until) const;
@@ -74,11 +118,11 @@ class Engine {
   double gain_at(const Segment& s, FrameCount frame) const;
   FrameCount frames_of(std::chrono::seconds s) const { return s.count() * format_.sample_rate; }
 
-  const Timeline& timeline_;
+  std::shared_ptr<const Timeline> timeline_;
   FrameClock& clock_;
   Output& output_;
   SourceFactory& sources_;
-  AsRunLog* asrun_;
+  AsRunSink* asrun_;
   AudioFormat format_;
   EngineOptions options_;
   EngineStats stats_;
@@ -91,6 +135,16 @@ class Engine {
   std::vector<float> mix_, scratch_;
   bool replan_needed_ = false;
   FrameCount last_remap_ = 0;
+  std::set<std::uint64_t> skipped_recorded_;
+
+  // Control: requests queued by other threads, applied by the engine thread.
+  struct Requests;
+  static std::unique_ptr<Requests> make_requests();
+  std::unique_ptr<Requests> requests_;
+  void apply_requests(FrameCount frame);
+  void update_status(FrameCount frame);
+  bool held_ = false, hold_after_current_ = false;
+  FrameCount resume_at_ = -1;  // after a break-in: rejoin the schedule here
 };
 
 }  // namespace onair

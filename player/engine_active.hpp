@@ -12,6 +12,20 @@ struct Engine::Active {
   bool joined = false;  // started inside the item (session start)
 };
 
+// Requests queued by other threads, and the status snapshot they read.
+struct Engine::Requests {
+  mutable std::mutex mutex;
+  std::shared_ptr<const Timeline> timeline;
+  std::chrono::seconds protect{5};
+  bool skip = false;
+  std::optional<bool> hold;
+  std::optional<BreakIn> break_in;
+  std::optional<std::string> fail;
+  std::optional<AsRunSink*> asrun;
+  EngineStatus status;
+  std::shared_ptr<const Timeline> current;
+};
+
 // Items of the schedule, as opposed to what airs between programmes.
 inline bool is_item(const Segment& s) { return s.kind != Segment::Kind::fill && s.kind != Segment::Kind::gap; }
 

@@ -6,22 +6,13 @@ namespace onair {
 
 namespace {
 
-std::string display_source(const Timeline& t, const Segment& s) {
-  if (s.source.empty() || s.kind == Segment::Kind::relay) return s.source;
-  const auto& root = t.day(t.day_of(s.program)).schedule.media_root;
-  const auto rel = std::filesystem::path(s.source).lexically_relative(root);
-  if (!rel.empty() && *rel.begin() != "..") return rel.string();
-  return s.source;
-}
-
-AsRunRecord base_record(const Timeline& t, const Segment& s) {
+AsRunRecord base_record(const Segment& s) {
   AsRunRecord r;
-  r.day = t.date_of(s.program);
-  const bool between = s.kind == Segment::Kind::fill || s.kind == Segment::Kind::gap;
-  r.program = between ? "" : t.merged().programs[s.program].id;
+  r.day = s.day;
+  r.program = s.program_id;
   r.item = s.item;
   r.title = s.title;
-  r.source = display_source(t, s);
+  r.source = s.display_source;
   r.scheduled = s.scheduled;
   r.planned = s.planned;
   return r;
@@ -35,14 +26,14 @@ void Engine::record_start(Active& a, FrameCount frame) {
   a.joined = a.seg.origin < frame && is_item(a.seg);
   ++stats_.segments_started;
   if (!asrun_) return;
-  AsRunRecord r = base_record(timeline_, a.seg);
+  AsRunRecord r = base_record(a.seg);
   r.started = clock_.time_of(frame);
   asrun_->started(r);
 }
 
 void Engine::record_end(Active& a, FrameCount frame, std::string status, std::string detail) {
   if (!asrun_) return;
-  AsRunRecord r = base_record(timeline_, a.seg);
+  AsRunRecord r = base_record(a.seg);
   r.started = clock_.time_of(a.started_at);
   r.ended = clock_.time_of(frame);
   r.played = duration_of(frame - a.started_at, format_.sample_rate);
@@ -52,8 +43,7 @@ void Engine::record_end(Active& a, FrameCount frame, std::string status, std::st
     if (!more.empty()) detail += (detail.empty() ? "" : "; ") + more;
   }
   if (a.seg.kind == Segment::Kind::fill || a.seg.kind == Segment::Kind::gap)
-    detail += std::string(detail.empty() ? "" : "; ") + "before programme '" +
-              timeline_.merged().programs[a.seg.program].id + "'";
+    detail += std::string(detail.empty() ? "" : "; ") + "before programme '" + a.seg.next_program_id + "'";
   if (a.joined && r.status == "joined")
     detail += std::string(detail.empty() ? "" : "; ") + "joined " +
               std::to_string(duration_of(a.started_at - a.seg.origin, format_.sample_rate).count() / 1000) +
@@ -64,7 +54,7 @@ void Engine::record_end(Active& a, FrameCount frame, std::string status, std::st
 
 void Engine::record_skipped(const Segment& s) {
   if (!asrun_) return;
-  AsRunRecord r = base_record(timeline_, s);
+  AsRunRecord r = base_record(s);
   r.started = r.ended = clock_.time_of(s.start);
   r.status = s.unavailable ? "failed" : "skipped";
   r.detail = s.unavailable ? "media missing or undecodable when the schedule was loaded (see onair check)" : s.note;

@@ -36,7 +36,7 @@ class RealClock final : public FrameClock {
   void tick() override;
 
   // Measured drift of the device against the monotonic clock, parts per million.
-  double drift_ppm() const { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
+  double drift_ppm() const override { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
   std::size_t fit_points() const { return points_.size(); }
 
  private:

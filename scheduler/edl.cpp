@@ -90,6 +90,7 @@ class EdlBuilder {
 
   // Keeps a segment if it still matters at `from_`; clips it when joining.
   void push(Segment s) {
+    describe(s);
     if (s.skipped) {
       if (s.start >= from_) out_.push_back(std::move(s));
       return;
@@ -97,6 +98,19 @@ class EdlBuilder {
     if (s.end <= s.start || s.end <= from_) return;
     if (join_ && s.start < from_) s.start = from_;
     out_.push_back(std::move(s));
+  }
+
+  void describe(Segment& s) const {
+    s.day = t_.date_of(s.program);
+    const bool between = s.kind == Segment::Kind::fill || s.kind == Segment::Kind::gap;
+    s.program_id = between ? "" : t_.merged().programs[s.program].id;
+    s.next_program_id = between ? t_.merged().programs[s.program].id : "";
+    s.display_source = s.source;
+    if (!s.source.empty() && s.kind != Segment::Kind::relay) {
+      const auto& root = t_.day(t_.day_of(s.program)).schedule.media_root;
+      const auto rel = std::filesystem::path(s.source).lexically_relative(root);
+      if (!rel.empty() && *rel.begin() != "..") s.display_source = rel.string();
+    }
   }
 
   const PlannedItem* neighbour(std::size_t index, int step) const {
@@ -119,6 +133,7 @@ class EdlBuilder {
     s.fallback = item.fallback;
     s.program = pi.program;
     s.item = pi.item;
+    s.uid = item.uid;
     s.title = item.display_title();
     s.scheduled = pi.start;
     s.planned = pi.end - pi.start;
@@ -154,11 +169,14 @@ class EdlBuilder {
     const BroadcastDay& day = t_.day(day_index);
     const FrameCount start = mapper_.frame_of(g.start), end = mapper_.frame_of(g.end);
     const bool use_fill = day.schedule.between == Between::fill && day.schedule.fill && !day.media.fill.empty();
+    // Gaps are known by the programme they lead to.
+    const std::string gap_key = t_.date_of(g.before_program) + "/" + t_.merged().programs[g.before_program].id + "/gap";
     if (!use_fill) {
       Segment s;
       s.kind = Segment::Kind::gap;
       s.program = g.before_program;
       s.item = 0;
+      s.uid = std::hash<std::string>{}(gap_key);
       s.title = "silence";
       s.scheduled = g.start;
       s.planned = g.end - g.start;
@@ -185,6 +203,7 @@ class EdlBuilder {
           s.kind = Segment::Kind::gap;
           s.program = g.before_program;
           s.item = number;
+          s.uid = std::hash<std::string>{}(gap_key + "/" + std::to_string(number));
           s.title = "silence (no usable fill)";
           s.scheduled = when;
           s.start = s.origin = at;
@@ -201,6 +220,7 @@ class EdlBuilder {
       s.kind = Segment::Kind::fill;
       s.source = file.string();
       s.program = g.before_program;
+      s.uid = std::hash<std::string>{}(gap_key + "/" + std::to_string(number));
       s.item = number++;
       s.title = file.stem().string();
       s.scheduled = when;

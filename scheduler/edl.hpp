@@ -32,7 +32,13 @@ struct Segment {
   bool skipped = false;  // planned but never airs (start == end): a record only
   bool unavailable = false;  // skipped because its media was missing or undecodable at load
 
-  // Identity, for the as-run log and for matching segments across rebuilds.
+  // Identity, for the as-run log and for matching segments across rebuilds (uid stays the
+  // same when the timeline is rebuilt: reload, next day, an inserted item).
+  std::uint64_t uid = 0;
+  std::string day;         // broadcast day YYYY-MM-DD
+  std::string program_id;  // "" between programmes
+  std::string next_program_id;  // gaps and fill: the programme they lead to
+  std::string display_source;   // source relative to its media root, for people
   std::size_t program = 0;  // merged programme index (the following programme for gaps/fill)
   std::size_t item = 0;     // item index; filler number for fill
   TimePoint scheduled;      // planned start
@@ -40,7 +46,7 @@ struct Segment {
   std::string title;
   std::string note;         // why the plan cuts or skips it
 
-  bool same_as(const Segment& o) const { return kind == o.kind && program == o.program && item == o.item; }
+  bool same_as(const Segment& o) const { return kind == o.kind && uid == o.uid; }
   bool joined_at(FrameCount frame) const { return start == frame && origin < start; }
 };
 

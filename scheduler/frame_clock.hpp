@@ -21,6 +21,8 @@ class FrameClock {
   virtual FrameCount frame_at(TimePoint t) const = 0;
   // Lets a fitted clock take in new timing information; called by the engine per block.
   virtual void tick() {}
+  // Measured drift of the output against the system clock, ppm (0 for exact clocks).
+  virtual double drift_ppm() const { return 0.0; }
 };
 
 // Frame 0 airs at `origin`; frames follow at exactly `rate` per second.

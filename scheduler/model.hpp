@@ -2,6 +2,7 @@
 // The schedule of one broadcast day, as loaded from YAML (after templates are applied).
 // Every value keeps the SourceMark of where it was written, so later checks can point at it.
 #include <chrono>
+#include <cstdint>
 #include <date/date.h>
 #include <filesystem>
 #include <optional>
@@ -28,6 +29,7 @@ struct Item {
   std::optional<Duration> duration;  // relay and silence length
   std::optional<Duration> until;     // relay end as a time of day
   std::string fallback;              // relay fallback file, relative to the media root
+  std::uint64_t uid = 0;             // stable identity across re-plans (set by Timeline)
 
   SourceMark mark;  // the item's first key
   SourceMark source_mark, in_mark, out_mark, crossfade_mark, duration_mark, fallback_mark;

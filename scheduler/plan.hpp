@@ -57,9 +57,9 @@ struct Plan {
 using MediaDurationLookup = std::function<std::optional<Duration>(const Item&)>;
 
 // What playout learned that the probe could not know: items that failed (length 0) or
-// ended early. Keyed by (programme index, item index). The engine re-plans with these.
+// ended early. Keyed by Item::uid. The engine re-plans with these.
 struct PlayFacts {
-  std::map<std::pair<std::size_t, std::size_t>, Duration> played_length;
+  std::map<std::uint64_t, Duration> played_length;
 };
 
 // Builds the plan. Warnings (overruns, cuts, gaps, DST) go to `diags` when given.

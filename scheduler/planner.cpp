@@ -137,7 +137,7 @@ class Planner {
       const Item& item = p.items[i];
       ItemLength len = natural_length(item, t, day_, media_);
       if (facts_) {
-        if (auto f = facts_->played_length.find({k, i}); f != facts_->played_length.end()) {
+        if (auto f = facts_->played_length.find(item.uid); f != facts_->played_length.end()) {
           len.length = std::min(len.length, f->second);
           if (len.unknown) len.length = f->second;
           len.unknown = false;

@@ -31,7 +31,10 @@ Timeline::Timeline(std::vector<BroadcastDay> days) : days_(std::move(days)), loc
       Program p = s.programs[i];
       p.at += offset;
       if (p.end) *p.end += offset;
-      for (auto& item : p.items) {
+      for (std::size_t k = 0; k < p.items.size(); ++k) {
+        Item& item = p.items[k];
+        item.uid = std::hash<std::string>{}(date::format("%F", date::sys_days(s.date)) + "/" + s.programs[i].id + "/" +
+                                             std::to_string(k));
         if (item.kind == ItemKind::file) item.source = absolute_source(s, item.source);
         item.fallback = absolute_source(s, item.fallback);
         if (item.until) *item.until += offset;

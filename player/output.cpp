@@ -1,0 +1,53 @@
+#include "player/output.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "player/output_null.hpp"
+#include "player/output_wav.hpp"
+#include "player/portaudio_output.hpp"
+
+namespace onair {
+
+std::shared_ptr<spdlog::logger> output_log() {
+  static std::mutex m;
+  std::lock_guard lock(m);
+  if (auto existing = spdlog::get("output")) return existing;
+  // Share the default logger's sinks so the app's logging setup applies to us too.
+  auto def = spdlog::default_logger();
+  auto log = std::make_shared<spdlog::logger>("output", def->sinks().begin(), def->sinks().end());
+  log->set_level(def->level());
+  try {
+    spdlog::register_logger(log);
+  } catch (const spdlog::spdlog_ex&) {
+    if (auto existing = spdlog::get("output")) return existing;  // registered by someone else
+  }
+  return log;
+}
+
+std::unique_ptr<Output> make_output(std::string_view spec, const OutputOptions& options) {
+  if (spec == "null") {
+    return std::make_unique<NullOutput>(NullOutputOptions{options.realtime, options.sleeper, options.buffer});
+  }
+  if (spec.starts_with("wav:") && spec.size() > 4) {
+    WavOutputOptions w;
+    w.path = std::string(spec.substr(4));
+    w.sample_format = options.wav_pcm16 ? WavSampleFormat::pcm16 : WavSampleFormat::float32;
+    w.realtime = options.realtime;
+    w.sleeper = options.sleeper;
+    w.buffer = options.buffer;
+    return std::make_unique<WavOutput>(std::move(w));
+  }
+  if (spec == "default" || (spec.starts_with("pa:") && spec.size() > 3)) {
+    PortAudioOutputOptions p;
+    if (spec != "default") p.device = std::string(spec.substr(3));
+    p.buffer = options.buffer;
+    p.sleeper = options.sleeper;
+    return std::make_unique<PortAudioOutput>(std::move(p));
+  }
+  throw OutputError("unknown output '" + std::string(spec) +
+                    "': use default, pa:NAME, wav:PATH or null");
+}
+
+}  // namespace onair
