@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include "app/commands.hpp"
+#include "app/control_client.hpp"
 #include "app/logging.hpp"
 
 namespace onair {
@@ -87,6 +89,40 @@ int run_cli(int argc, char** argv) {
   report->add_option("ASRUN", report_file, "As-run log (JSON lines)")->required();
   report->add_flag("--csv", report_csv, "CSV, one row per record");
 
+  std::string run_config;
+  auto* run = app.add_subcommand("run", "The station daemon: plays continuously across days (day files, weekday\n"
+                                        "templates, a default), applies schedule edits, serves the control API,\n"
+                                        "raises alarms. See docs/config.md and onair.example.yaml.\n"
+                                        "Example: onair run --config /etc/onair/onair.yaml");
+  run->add_option("--config", run_config, "Station configuration (YAML)")->required()->type_name("FILE");
+
+  ControlArgs control_args;
+  std::map<std::string, CLI::App*> control_commands;
+  auto add_control = [&](const std::string& name, const std::string& help) {
+    auto* c = app.add_subcommand(name, help);
+    c->add_option("--control", control_args.control, "Daemon control address")->capture_default_str()->type_name("HOST:PORT");
+    c->add_option("--token", control_args.token, "Control token (default: $ONAIR_TOKEN)");
+    control_commands[name] = c;
+    return c;
+  };
+  add_control("status", "What is on air, next, alarms (from the running daemon).\nExample: onair status")
+      ->add_flag("--json", control_args.json, "The raw JSON snapshot");
+  add_control("skip", "End the item on air now (with the cut fade); what follows starts.\nExample: onair skip");
+  add_control("stop-after-current", "Hold after the item on air (--off: resume, rejoining the schedule).\n"
+                                    "Example: onair stop-after-current")
+      ->add_flag("--off", control_args.off, "Cancel the hold");
+  for (const char* name : {"insert", "break-in"}) {
+    auto* c = add_control(name, std::string(name) == "insert"
+                                    ? "Insert a file after the item on air.\nExample: onair insert jingles/opening.mp3"
+                                    : "Break in at once with a file (e.g. a storm warning), then rejoin the schedule.\n"
+                                      "Example: onair break-in canh-bao/bao-so-9.mp3 --repeat 2");
+    c->add_option("FILE", control_args.file, "File relative to the daemon's media root")->required();
+    c->add_option("--title", control_args.title, "Title for the as-run log");
+    c->add_option("--gain", control_args.gain_db, "Gain in dB");
+    if (std::string(name) == "break-in") c->add_option("--repeat", control_args.repeat, "Times to air it (1-10)");
+  }
+  add_control("reload", "Re-read the schedules now.\nExample: onair reload");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -113,6 +149,9 @@ int run_cli(int argc, char** argv) {
     if (play->parsed()) return cmd_play(play_args, common);
     if (devices->parsed()) return cmd_devices();
     if (report->parsed()) return cmd_report(report_file, report_csv);
+    if (run->parsed()) return cmd_run(run_config, app.get_option("--log-level")->count() ? std::optional(log.level) : std::nullopt);
+    for (const auto& [name, cmd] : control_commands)
+      if (cmd->parsed()) return control_command(name, control_args);
   } catch (const std::exception& e) {
     logger("app")->critical("{}", e.what());
     std::cerr << "onair: internal error: " << e.what() << "\n";

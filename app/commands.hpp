@@ -33,5 +33,6 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common);
 int cmd_play(const PlayArgs& args, const CommonOptions& common);
 int cmd_devices();
 int cmd_report(const std::string& asrun_path, bool csv);
+int cmd_run(const std::string& config_file, const std::optional<std::string>& log_level);
 
 }  // namespace onair

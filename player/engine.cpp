@@ -299,7 +299,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       replan(frame, true);
     }
     if (held_ || (pending_.empty() && active_.empty())) {  // held, or nothing left to air
-      if (!held_ && until == kForever) break;
+      if (!held_ && until == kForever && !options_.run_forever) break;
       const FrameCount n = std::min(options_.block, until - frame);
       std::fill(mix_.begin(), mix_.end(), 0.0f);
       output_.write(mix_.data(), n);

@@ -31,6 +31,9 @@ struct EngineOptions {
   // What the as-run says of items on air when the run ends without a stop request.
   std::string end_status = "cut";
   std::string end_detail = "end of the rendered window";
+  // The daemon: when the schedule has nothing left, air silence and wait for more
+  // (a new timeline) instead of returning.
+  bool run_forever = false;
   // Called after each block with the next frame (progress display, status).
   std::function<void(FrameCount)> progress;
 };
@@ -39,6 +42,7 @@ struct EngineOptions {
 // fade), `repeat` times, then the schedule is rejoined at whatever is on air by then.
 struct BreakIn {
   std::string source;   // absolute path
+  std::string display_source;  // as the operator named it (for the as-run log)
   std::string title;
   Duration length{0};   // probed
   double gain_db = 0.0;
@@ -90,7 +94,7 @@ class Engine {
   // thread carries them out at its next block.
   // A new timeline (reload, next day, inserted item): applies from the end of the item on
   // air, and never within `protect` of now.
-  void replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect = std::chrono::seconds(5));
+  void replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect = std::chrono::seconds(2));
   void skip();                          // fade out the item on air now; what follows starts
   void hold(bool enable);               // stop after the current item / resume (rejoin)
   void break_in(BreakIn request);

@@ -16,7 +16,7 @@ struct Engine::Active {
 struct Engine::Requests {
   mutable std::mutex mutex;
   std::shared_ptr<const Timeline> timeline;
-  std::chrono::seconds protect{5};
+  std::chrono::seconds protect{2};
   bool skip = false;
   std::optional<bool> hold;
   std::optional<BreakIn> break_in;

@@ -140,7 +140,8 @@ void Engine::apply_requests(FrameCount frame) {
     for (int k = 0; k < b.repeat; ++k) {
       Segment s;
       s.kind = Segment::Kind::file;
-      s.source = s.display_source = b.source;
+      s.source = b.source;
+      s.display_source = b.display_source.empty() ? b.source : b.display_source;
       s.title = b.title;
       s.program_id = "break-in";
       s.day = timeline_->local().iso(clock_.time_of(at)).substr(0, 10);

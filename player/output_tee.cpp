@@ -31,7 +31,11 @@ AudioFormat TeeOutput::open(const AudioFormat& requested) {
   std::shared_ptr<SilenceDetector> detector;
   if (options_.aircheck) {
     try {
-      recorder = std::make_shared<AirCheckRecorder>(*options_.aircheck, format_);
+      AirCheckOptions o = *options_.aircheck;
+      // Rendering faster than real time: nothing is on air, so wait for the encoder
+      // rather than lose audio.
+      if (!inner_->realtime()) o.wait_when_full = true;
+      recorder = std::make_shared<AirCheckRecorder>(std::move(o), format_);
     } catch (const std::exception& e) {
       output_log()->error("air-check disabled: {}", e.what());
     }

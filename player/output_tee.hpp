@@ -8,6 +8,9 @@
 // ready-made taps. A tap that cannot be built (bad air-check options) is logged and left
 // out: the broadcast never depends on its recording.
 //
+// For a sink that is not realtime() (render), the recorder is set to wait for its encoder
+// rather than drop audio (AirCheckOptions::wait_when_full).
+//
 // Frames are counted from 0 at each open(), like the engine's output frame index, and
 // mapped to wall time through the FrameClock given here or later with set_clock() (the
 // RealClock of `play` is built after the sink is open and reads its stamps).
