@@ -462,11 +462,11 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
   const auto addr = parse_control_address(cfg.address, error);
   if (!addr) throw ControlServerError(error);
   if (!is_loopback_host(addr->host) && cfg.token.empty())
-    throw ControlServerError("control: refusing to listen on " + cfg.address +
+    throw ControlServerError("refusing to listen on " + cfg.address +
                              " without a token: set a control token, or listen on 127.0.0.1");
   if (has_control_char(cfg.token) || cfg.token.find(' ') != std::string::npos)
-    throw ControlServerError("control: the token must not contain spaces or control characters");
-  if (cfg.media_root.empty()) throw ControlServerError("control: no media root given");
+    throw ControlServerError("the token must not contain spaces or control characters");
+  if (cfg.media_root.empty()) throw ControlServerError("no media root given");
   fs::path root = fs::absolute(cfg.media_root).lexically_normal();
   if (!root.has_filename() && root != root.root_path()) root = root.parent_path();  // drop a trailing '/'
   impl_->state.media_root = root;
@@ -513,7 +513,7 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
   const bool bound = port == 0 ? (port = svr.bind_to_any_port(impl_->host)) > 0 : svr.bind_to_port(impl_->host, port);
   if (!bound) {
     const int err = errno;
-    throw ControlServerError("control: cannot listen on " + cfg.address +
+    throw ControlServerError("cannot listen on " + cfg.address +
                              (err ? std::string(": ") + std::strerror(err)
                                   : std::string(": not an address of this machine, or in use")));
   }
@@ -527,9 +527,9 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
   while (!svr.is_running() && !impl_->listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (impl_->listen_ended) {
     stop();
-    throw ControlServerError("control: the server on " + address() + " stopped at once");
+    throw ControlServerError("the server on " + address() + " stopped at once");
   }
-  control_log()->info("control API listening on http://{}/{}", address(), cfg.token.empty() ? "" : " (token required)");
+  control_log()->debug("control API listening on http://{}/{}", address(), cfg.token.empty() ? "" : " (token required)");
 }
 
 ControlServer::~ControlServer() { stop(); }

@@ -40,7 +40,8 @@ struct Station::Impl {
   std::atomic<bool> reload_requested{false};
   date::year_month_day today{};
   std::optional<date::year_month_day> checked_tomorrow;
-  std::int64_t last_underruns = 0;
+  std::int64_t last_underruns = 0, last_reopens = 0;
+  FrameCount last_dropped = 0;
   std::chrono::steady_clock::time_point last_disk_check{};
   DiskMonitor disk;
 
@@ -126,6 +127,16 @@ struct Station::Impl {
     check_tomorrow(t);
     if (!engine) return;
     const auto stats = output->stats();
+    // A device that went away drops audio at real-time pace until it is reopened.
+    if (stats.dropped_frames > last_dropped) {
+      alarms.raise(AlarmKind::device_lost, fmt::format("the output {} is not taking audio ({} frames dropped)",
+                                                       output->describe(), stats.dropped_frames));
+    } else if (stats.reopens > last_reopens && alarms.is_active(AlarmKind::device_lost)) {
+      alarms.clear(AlarmKind::device_lost);
+      log->warn("the output {} is back", output->describe());
+    }
+    last_dropped = stats.dropped_frames;
+    last_reopens = stats.reopens;
     if (stats.underruns > last_underruns) {
       alarms.raise(AlarmKind::underrun, fmt::format("{} output underrun(s) so far", stats.underruns));
       last_underruns = stats.underruns;

@@ -164,8 +164,8 @@ TEST_F(ControlCli, FormatStatusToleratesAnEmptySnapshot) {
             "Output:          buffer ?, underruns ?, drift ? ppm\n");
   EXPECT_NO_THROW(format_status(json::parse(R"({"on_air": 5, "alarms": [1, "x", {}], "next": [], "now": 3,
                                                "next_hard_start": {"start": "garbage"}})")));
-  EXPECT_EQ(format_status(json::parse(R"({"state": "starting", "on_air": null})")).substr(0, 37),
-            "On air:          nothing (starting)\n");
+  EXPECT_EQ(format_status(json::parse(R"({"state": "starting", "on_air": null})")).rfind("On air:          nothing (starting)\nNext:", 0),
+            0u);
   auto held = json::parse(R"({"state": "held", "on_air": {"source": "relay", "position_s": 3700.2, "remaining_s": null},
                               "device_reopens": 1, "failures": 2, "buffer_s": 0.1234})");
   const std::string text = format_status(held);
