@@ -437,7 +437,7 @@ struct ControlServer::Impl {
   // Errors httplib produces itself (malformed request line, oversized body, ...) get a JSON body.
   httplib::Server::HandlerResponse library_error(const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
-    std::string message = "bad request";
+    std::string message = "malformed HTTP request";
     if (res.status == 413) {
       res.status = 400;
       message = "request body too large: " + req.get_header_value("Content-Length") + " bytes (limit " +
@@ -495,6 +495,18 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
     return impl->library_error(req, res);
   };
   svr.set_error_handler(on_error);
+  // A POST with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3;
+  // `curl -X POST URL` sends that), but httplib 0.11 refuses it with a bare 400. Serve such
+  // requests before httplib tries to read a body.
+  const httplib::Server::HandlerWithResponse no_body = [impl](const httplib::Request& req, httplib::Response& res) {
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.has_header("Content-Length") &&
+        !req.has_header("Transfer-Encoding")) {
+      impl->handle(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  };
+  svr.set_pre_routing_handler(no_body);
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {

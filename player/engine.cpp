@@ -253,6 +253,7 @@ void Engine::finish_ended(FrameCount frame) {
         case Segment::Kind::fill: status = "fill"; break;
         default: status = a->joined ? "joined" : a->seg.cut ? "cut" : "played";
       }
+      if (a->source && a->source->stand_in_only()) status = "failed";  // e.g. a relay that never came
       record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.note : "");
       a->seg.end = -1;
     } else if (a->source && a->source->exhausted()) {

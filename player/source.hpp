@@ -32,6 +32,9 @@ class Source {
   virtual std::string error() const = 0;
   // Notes for the as-run record (e.g. corrupt data skipped, relay switches); may be empty.
   virtual std::string detail() const { return {}; }
+  // True when what aired was only a stand-in (a relay whose stream never came: fallback or
+  // silence for the whole slot); the as-run then says `failed`.
+  virtual bool stand_in_only() const { return false; }
 
   // True once the source has delivered everything it will ever deliver.
   bool exhausted() {

@@ -122,6 +122,7 @@ class RelaySource final : public Source {
   }
 
   std::string detail() const override;
+  bool stand_in_only() const override;
 
  private:
   enum class Link { waiting, connecting, live, down };  // the stream thread's connection
@@ -468,6 +469,15 @@ std::string RelaySource::detail() const {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
   return out;
+}
+
+bool RelaySource::stand_in_only() const {
+  const FrameCount aired = aired_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  if (aired == 0 || events_.empty() || dropped_events_ > 0 || events_.front().pos > 0) return false;
+  for (const Event& e : events_)
+    if (e.to == Airing::stream && e.pos < aired) return false;
+  return true;
 }
 
 }  // namespace

@@ -351,6 +351,18 @@ TEST_F(ControlApi, MalformedHttpGetsA400AndTheServerKeepsServing) {
   EXPECT_EQ(get("/api/status").status, 200);
 }
 
+TEST_F(ControlApi, PostWithoutContentLengthHasAnEmptyBody) {
+  // What `curl -X POST URL` sends.
+  const std::string reply = raw_exchange(server->port(),
+                                         "POST /api/skip HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_EQ(station.commands(), std::vector<std::string>{"skip"});
+  const std::string insert = raw_exchange(server->port(),
+                                          "POST /api/insert HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(insert.rfind("HTTP/1.1 400", 0), 0u) << insert;
+  EXPECT_NE(insert.find("\\\"file\\\" is required"), std::string::npos) << insert;
+}
+
 TEST_F(ControlApi, ConcurrentRequestsAreAllAnswered) {
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
