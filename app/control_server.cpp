@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -365,6 +366,8 @@ struct ControlServer::Impl {
   std::string host;
   int port = 0;
   std::atomic<bool> listen_ended{false};
+  std::atomic<std::chrono::steady_clock::rep> last_auth_warning{
+      std::numeric_limits<std::chrono::steady_clock::rep>::min() / 2};
   std::once_flag stopped;
 
   Impl(StationControl& station, ControlServerConfig config) : state{station, std::move(config), {}, {}, {}} {}
@@ -385,7 +388,14 @@ struct ControlServer::Impl {
     try {
       const std::string method = req.method == "HEAD" ? "GET" : req.method;
       if (!authorized(req)) {
-        control_log()->warn("{} {} from {}: missing or wrong token", req.method, req.path, req.remote_addr);
+        // A forgotten browser tab with a wrong token polls every 2 s for months: warn at most
+        // once a minute.
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        auto last = last_auth_warning.load();
+        const bool warn = now - last >= std::chrono::steady_clock::duration(std::chrono::minutes(1)).count() &&
+                          last_auth_warning.compare_exchange_strong(last, now);
+        control_log()->log(warn ? spdlog::level::warn : spdlog::level::debug, "{} {} from {}: missing or wrong token",
+                           req.method, req.path, req.remote_addr);
         res.set_header("WWW-Authenticate", "Bearer realm=\"onair\"");
         if (method == "GET" && req.path == "/") {
           res.status = 401;

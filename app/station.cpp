@@ -128,7 +128,7 @@ struct Station::Impl {
     if (!engine) return;
     const auto stats = output->stats();
     // A device that went away drops audio at real-time pace until it is reopened.
-    if (stats.dropped_frames > last_dropped) {
+    if (stats.dropped_frames > last_dropped && !alarms.is_active(AlarmKind::device_lost)) {
       alarms.raise(AlarmKind::device_lost, fmt::format("the output {} is not taking audio ({} frames dropped)",
                                                        output->describe(), stats.dropped_frames));
     } else if (stats.reopens > last_reopens && alarms.is_active(AlarmKind::device_lost)) {
