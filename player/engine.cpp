@@ -294,7 +294,11 @@ void Engine::run(FrameCount until, std::stop_token stop) {
     }
     clock_.tick();
     apply_requests(frame);
-    update_status(frame);
+    // The status snapshot is for people and monitors: five times a second is plenty.
+    if (frame - last_status_ >= format_.sample_rate / 5 || frame == 0) {
+      last_status_ = frame;
+      update_status(frame);
+    }
     if (resume_at_ >= 0 && frame >= resume_at_) {  // a break-in is over: rejoin the schedule
       resume_at_ = -1;
       replan(frame, true);
@@ -318,8 +322,8 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       replan(frame, false);
       continue;
     }
-    if (options_.realtime && resume_at_ < 0 && frame - last_remap_ >= format_.sample_rate) {
-      last_remap_ = frame;  // follow the device clock's fit with future hard starts
+    if (options_.realtime && resume_at_ < 0 && frame - last_remap_ >= options_.remap_every * format_.sample_rate) {
+      last_remap_ = frame;  // future hard starts follow the device clock's latest fit
       replan(frame, false);
       continue;
     }
