@@ -322,8 +322,8 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       replan(frame, false);
       continue;
     }
-    if (options_.realtime && resume_at_ < 0 && frame - last_remap_ >= options_.remap_every * format_.sample_rate) {
-      last_remap_ = frame;  // future hard starts follow the device clock's latest fit
+    if (options_.realtime && resume_at_ < 0 && clock_.mapping_version() != mapping_version_) {
+      mapping_version_ = clock_.mapping_version();  // future hard starts follow the clock's new fit
       replan(frame, false);
       continue;
     }

@@ -34,10 +34,6 @@ struct EngineOptions {
   // The daemon: when the schedule has nothing left, air silence and wait for more
   // (a new timeline) instead of returning.
   bool run_forever = false;
-  // Real time: how often (seconds of audio) future anchors are re-mapped through the fit.
-  // The fit extrapolates with the measured rate, so a few seconds of staleness cost far
-  // less than a millisecond.
-  int remap_every = 5;
   // Called after each block with the next frame (progress display, status).
   std::function<void(FrameCount)> progress;
 };
@@ -142,7 +138,8 @@ class Engine {
   std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
   std::vector<float> mix_, scratch_;
   bool replan_needed_ = false;
-  FrameCount last_remap_ = 0, last_status_ = 0;
+  FrameCount last_status_ = 0;
+  std::uint64_t mapping_version_ = 0;
   std::set<std::uint64_t> skipped_recorded_;
 
   // Control: requests queued by other threads, applied by the engine thread.

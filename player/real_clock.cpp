@@ -55,6 +55,17 @@ void RealClock::tick() {
 }
 
 void RealClock::refit() {
+  // Where the old mapping put the newest point: if the new fit moves it by more than
+  // half a millisecond, future hard starts must be placed again.
+  const double probe_t = points_.back().seconds;
+  const double before = frame0_ + (probe_t - t0_) * rate_;
+  struct Bump {
+    RealClock& c;
+    double t, before;
+    ~Bump() {
+      if (std::abs(c.frame0_ + (t - c.t0_) * c.rate_ - before) > c.nominal_rate_ * 0.0005) ++c.version_;
+    }
+  } bump{*this, probe_t, before};
   const std::size_t n = points_.size();
   if (n == 1) {  // one point: place it, keep the rate
     t0_ = points_.front().seconds;

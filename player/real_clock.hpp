@@ -37,6 +37,7 @@ class RealClock final : public FrameClock {
 
   // Measured drift of the device against the monotonic clock, parts per million.
   double drift_ppm() const override { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
+  std::uint64_t mapping_version() const override { return version_; }
   std::size_t fit_points() const { return points_.size(); }
 
  private:
@@ -56,6 +57,7 @@ class RealClock final : public FrameClock {
   std::deque<Point> points_;
   std::optional<OutputStamp> last_;
   double last_point_seconds_ = -1e9;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace onair

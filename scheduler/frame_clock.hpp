@@ -23,6 +23,9 @@ class FrameClock {
   virtual void tick() {}
   // Measured drift of the output against the system clock, ppm (0 for exact clocks).
   virtual double drift_ppm() const { return 0.0; }
+  // Changes whenever the mapping moved enough to matter (a new fit, a device restart), so
+  // the engine re-places future hard starts only then.
+  virtual std::uint64_t mapping_version() const { return 0; }
 };
 
 // Frame 0 airs at `origin`; frames follow at exactly `rate` per second.
