@@ -1,6 +1,7 @@
 #include "app/broadcast_days.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <regex>
 
 namespace onair {
@@ -36,6 +37,19 @@ std::optional<Timeline> load_timeline(const fs::path& file, const LoadOptions& o
     days.push_back(std::move(*d));
   }
   return Timeline(std::move(days));
+}
+
+std::optional<Timeline> load_timeline_for_playout(const std::string& schedule,
+                                                  const std::optional<fs::path>& media_root, MediaProber& prober,
+                                                  const char* verb) {
+  Diagnostics diags;
+  LoadOptions options;
+  options.media_root = media_root;
+  auto timeline = load_timeline(schedule, options, prober, diags, 1, 2);
+  for (const auto& d : diags.items())
+    if (d.severity == Severity::error) std::cerr << d.format() << "\n";
+  if (!timeline) std::cerr << "onair: cannot " << verb << " " << schedule << ": the schedule could not be loaded\n";
+  return timeline;
 }
 
 std::optional<TimePoint> parse_when(const std::string& text, const LocalDay& day, std::string& error) {

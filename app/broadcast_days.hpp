@@ -14,6 +14,13 @@ namespace onair {
 std::optional<Timeline> load_timeline(const std::filesystem::path& file, const LoadOptions& options,
                                       MediaProber& prober, Diagnostics& diags, int days_before, int days_after);
 
+// For `render` and `play`: the schedule's day with yesterday and the next two days;
+// errors are printed to stderr (playout rides them out: a missing file fails at its time).
+// nullopt, with a one-line message naming `verb`, when nothing can be built.
+std::optional<Timeline> load_timeline_for_playout(const std::string& schedule,
+                                                  const std::optional<std::filesystem::path>& media_root,
+                                                  MediaProber& prober, const char* verb);
+
 // "HH:MM[:SS[.mmm]]" on `day`'s date, or an ISO date-time "YYYY-MM-DDTHH:MM[:SS[.mmm]]"
 // (local to the zone) optionally ending in Z or ±HH:MM.
 std::optional<TimePoint> parse_when(const std::string& text, const LocalDay& day, std::string& error);

@@ -81,16 +81,8 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   SignalStopper signals;  // first, so every thread started below inherits the blocked mask
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  Diagnostics diags;
-  LoadOptions options;
-  options.media_root = common.media_root;
-  auto timeline = load_timeline(args.schedule, options, *prober, diags, 1, 2);
-  for (const auto& d : diags.items())
-    if (d.severity == Severity::error) std::cerr << d.format() << "\n";
-  if (!timeline) {
-    std::cerr << "onair: cannot play " << args.schedule << ": the schedule could not be loaded\n";
-    return 1;
-  }
+  auto timeline = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play");
+  if (!timeline) return 1;
   const LocalDay& day = timeline->local();
   const WallClock* wall = &system_wall_clock();
   std::optional<ShiftedWallClock> shifted;

@@ -16,16 +16,8 @@ namespace onair {
 int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  Diagnostics diags;
-  LoadOptions options;
-  options.media_root = common.media_root;
-  auto timeline = load_timeline(args.schedule, options, *prober, diags, 1, 2);
-  for (const auto& d : diags.items())
-    if (d.severity == Severity::error) std::cerr << d.format() << "\n";
-  if (!timeline) {
-    std::cerr << "onair: cannot render " << args.schedule << ": the schedule could not be loaded\n";
-    return 1;
-  }
+  auto timeline = load_timeline_for_playout(args.schedule, common.media_root, *prober, "render");
+  if (!timeline) return 1;
   // The day the command names is the one whose date `--from`/`--to` times refer to.
   std::size_t main_index = 0;
   for (std::size_t i = 0; i < timeline->day_count(); ++i)

@@ -1,5 +1,7 @@
 #include "app/logging.hpp"
 
+#include "player/log.hpp"
+
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -46,13 +48,6 @@ bool setup_logging(const LogSettings& settings, std::string& error) {
   return true;
 }
 
-std::shared_ptr<spdlog::logger> logger(const std::string& name) {
-  if (auto existing = spdlog::get(name)) return existing;
-  std::lock_guard lock(g_mutex);
-  if (auto existing = spdlog::get(name)) return existing;
-  auto l = spdlog::default_logger()->clone(name);
-  spdlog::register_logger(l);
-  return l;
-}
+std::shared_ptr<spdlog::logger> logger(const std::string& name) { return named_logger(name); }
 
 }  // namespace onair

@@ -1,4 +1,5 @@
 #include "player/aircheck.hpp"
+#include "player/log.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -35,16 +36,7 @@ constexpr int kBatch = 64;  // blocks between flushes of the current file
 // Longest write() waits for room when options.wait_when_full.
 constexpr auto kMaxWait = 10s;
 
-std::shared_ptr<spdlog::logger> aircheck_log() {
-  if (auto l = spdlog::get("aircheck")) return l;
-  auto l = spdlog::default_logger()->clone("aircheck");
-  try {
-    spdlog::register_logger(l);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("aircheck")) return existing;
-  }
-  return l;
-}
+std::shared_ptr<spdlog::logger> aircheck_log() { return named_logger("aircheck"); }
 
 // One engine block (or a piece of it) in the ring. Frames are numbered from the first
 // frame ever passed to write(), dropped ones included, so the worker can see gaps.

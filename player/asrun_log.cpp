@@ -1,4 +1,5 @@
 #include "player/asrun_log.hpp"
+#include "player/log.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,16 +16,7 @@ namespace {
 
 double seconds(Duration d) { return static_cast<double>(d.count()) / 1e6; }
 
-std::shared_ptr<spdlog::logger> asrun_log() {
-  if (auto l = spdlog::get("asrun")) return l;
-  auto l = spdlog::default_logger()->clone("asrun");
-  try {
-    spdlog::register_logger(l);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("asrun")) return existing;
-  }
-  return l;
-}
+std::shared_ptr<spdlog::logger> asrun_log() { return named_logger("asrun"); }
 
 std::string key_of(const nlohmann::json& j) {
   return j.value("day", "") + "|" + j.value("program", "") + "|" + std::to_string(j.value("item", 0)) + "|" +

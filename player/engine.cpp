@@ -1,4 +1,5 @@
 #include "player/engine.hpp"
+#include "player/log.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -11,16 +12,7 @@ namespace onair {
 
 namespace {
 
-std::shared_ptr<spdlog::logger> engine_log() {
-  if (auto l = spdlog::get("engine")) return l;
-  auto l = spdlog::default_logger()->clone("engine");
-  try {
-    spdlog::register_logger(l);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("engine")) return existing;
-  }
-  return l;
-}
+std::shared_ptr<spdlog::logger> engine_log() { return named_logger("engine"); }
 
 bool has_source(const Segment& s) {
   return s.kind == Segment::Kind::file || s.kind == Segment::Kind::relay || s.kind == Segment::Kind::fill;

@@ -1,7 +1,7 @@
 // Requests from other threads (control API, reloads, alarms) and the status snapshot.
 // Other threads only touch `Requests` under its mutex; the engine thread applies them
 // between blocks, so the render path itself takes no locks.
-#include <spdlog/spdlog.h>
+#include "player/log.hpp"
 
 #include "player/engine.hpp"
 #include "player/engine_active.hpp"
@@ -54,10 +54,7 @@ std::shared_ptr<const Timeline> Engine::timeline() const {
 
 namespace {
 
-std::shared_ptr<spdlog::logger> control_log() {
-  if (auto l = spdlog::get("engine")) return l;
-  return spdlog::default_logger();
-}
+std::shared_ptr<spdlog::logger> control_log() { return named_logger("engine"); }
 
 }  // namespace
 

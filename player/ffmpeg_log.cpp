@@ -1,4 +1,5 @@
 #include "player/ffmpeg_log.hpp"
+#include "player/log.hpp"
 
 #include <cstdarg>
 #include <cstring>
@@ -11,20 +12,7 @@ extern "C" {
 
 namespace onair {
 
-std::shared_ptr<spdlog::logger> decode_log() {
-  if (auto existing = spdlog::get("decode")) return existing;
-  static std::mutex create_mutex;
-  std::lock_guard lock(create_mutex);
-  if (auto existing = spdlog::get("decode")) return existing;
-  auto logger = spdlog::default_logger()->clone("decode");
-  try {
-    spdlog::register_logger(logger);
-  } catch (const spdlog::spdlog_ex&) {
-    // Someone registered it between our checks (the app, on another thread): use theirs.
-    if (auto existing = spdlog::get("decode")) return existing;
-  }
-  return logger;
-}
+std::shared_ptr<spdlog::logger> decode_log() { return named_logger("decode"); }
 
 namespace ffmpeg {
 namespace {

@@ -1,4 +1,5 @@
 #include "player/output.hpp"
+#include "player/log.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -10,21 +11,7 @@
 
 namespace onair {
 
-std::shared_ptr<spdlog::logger> output_log() {
-  static std::mutex m;
-  std::lock_guard lock(m);
-  if (auto existing = spdlog::get("output")) return existing;
-  // Share the default logger's sinks so the app's logging setup applies to us too.
-  auto def = spdlog::default_logger();
-  auto log = std::make_shared<spdlog::logger>("output", def->sinks().begin(), def->sinks().end());
-  log->set_level(def->level());
-  try {
-    spdlog::register_logger(log);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("output")) return existing;  // registered by someone else
-  }
-  return log;
-}
+std::shared_ptr<spdlog::logger> output_log() { return named_logger("output"); }
 
 std::unique_ptr<Output> make_output(std::string_view spec, const OutputOptions& options) {
   if (spec == "null") {

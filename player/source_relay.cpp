@@ -15,6 +15,7 @@
 // and summarised in detail() for the as-run record, counting positions in what the
 // engine actually read.
 #include <algorithm>
+#include "player/log.hpp"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -42,19 +43,7 @@ constexpr FrameCount kAirChunk = 4096;  // air thread moves / decodes this much 
 constexpr auto kPoll = 20ms;            // longest the air thread sleeps between checks
 constexpr std::size_t kMaxEvents = 64;  // switches kept for detail(); older ones are counted
 
-std::shared_ptr<spdlog::logger> relay_log() {
-  if (auto existing = spdlog::get("relay")) return existing;
-  static std::mutex create_mutex;
-  std::lock_guard lock(create_mutex);
-  if (auto existing = spdlog::get("relay")) return existing;
-  auto logger = spdlog::default_logger()->clone("relay");
-  try {
-    spdlog::register_logger(logger);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("relay")) return existing;
-  }
-  return logger;
-}
+std::shared_ptr<spdlog::logger> relay_log() { return named_logger("relay"); }
 
 std::string seconds_text(std::chrono::nanoseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1e9);
