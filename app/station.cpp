@@ -21,6 +21,28 @@ namespace onair {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The as-run records also tell the operator: a failed item or relay raises its alarm.
+class AlarmingAsRun final : public AsRunSink {
+ public:
+  AlarmingAsRun(AsRunSink& inner, Alarms& alarms) : inner_(inner), alarms_(alarms) {}
+  void started(const AsRunRecord& r) override { inner_.started(r); }
+  void ended(const AsRunRecord& r) override {
+    inner_.ended(r);
+    if (r.status != "failed") return;
+    const bool relay = r.source.rfind("http://", 0) == 0 || r.source.rfind("https://", 0) == 0;
+    alarms_.raise(relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
+                  fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
+  }
+
+ private:
+  AsRunSink& inner_;
+  Alarms& alarms_;
+};
+
+}  // namespace
+
 struct Station::Impl {
   StationConfig config;
   StationHooks hooks;
@@ -34,6 +56,7 @@ struct Station::Impl {
   AudioFormat format;
   std::unique_ptr<FrameClock> clock;
   std::unique_ptr<AsRunFolder> asrun;
+  std::unique_ptr<AlarmingAsRun> asrun_alarms;
   std::unique_ptr<LocalDay> zone;
   std::unique_ptr<Engine> engine;
   MediaSourceFactory sources;
@@ -219,7 +242,8 @@ int Station::run(std::stop_token stop) {
   options.run_forever = true;
   options.end_status = "interrupted";
   options.end_detail = "playout stopped";
-  m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun.get(), m.format, options);
+  m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
+  m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_alarms.get(), m.format, options);
 
   std::jthread monitor([this, &m](std::stop_token own) {
     while (!own.stop_requested()) {

@@ -104,6 +104,7 @@ TEST_F(StationTest, SilentOutputRaisesTheAlarmAndMovesOn) {
   bool next = false;
   for (const auto& j : records) next |= j["source"] == "next.wav";
   EXPECT_TRUE(next) << dump(records);
+  EXPECT_TRUE(station.alarms().is_active(AlarmKind::item_failed)) << station.alarms().active().dump();
 }
 
 TEST_F(StationTest, AirCheckFilesCoverTheAiredHours) {
