@@ -9,7 +9,7 @@ packages=(
   portaudio19-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libhowardhinnant-date-dev libicu-dev libebur128-dev libcpp-httplib-dev libsystemd-dev
-  ffmpeg espeak-ng sox jackd2 tzdata python3 procps bc
+  ffmpeg espeak-ng sox jackd2 tzdata python3 procps bc time
 )
 
 missing=()
