@@ -30,14 +30,6 @@ std::optional<OutputStamp> NullOutput::stamp() const {
   return pacer_ ? pacer_->stamp() : std::nullopt;
 }
 
-OutputStats NullOutput::stats() const {
-  OutputStats s;
-  s.written = s.played = written_.load(std::memory_order_relaxed);
-  if (pacer_) {
-    s.underruns = pacer_->underruns();
-    s.underrun_frames = pacer_->underrun_frames();
-  }
-  return s;
-}
+OutputStats NullOutput::stats() const { return paced_stats(written_.load(std::memory_order_relaxed), pacer_.get()); }
 
 }  // namespace onair

@@ -62,4 +62,14 @@ void Pacer::advance(FrameCount frames) {
   if (wake > now) sleeper_.sleep_until(wake);
 }
 
+OutputStats paced_stats(FrameCount written, const Pacer* pacer) {
+  OutputStats s;
+  s.written = s.played = written;
+  if (pacer) {
+    s.underruns = pacer->underruns();
+    s.underrun_frames = pacer->underrun_frames();
+  }
+  return s;
+}
+
 }  // namespace onair

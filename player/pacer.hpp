@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "player/output.hpp"
 #include "player/audio_format.hpp"
 #include "player/output_stamp.hpp"
 
@@ -81,5 +82,8 @@ class Pacer {
   std::atomic<FrameCount> underrun_frames_{0};
   StampSlot slot_;
 };
+
+// Stats of a sink whose device the pacer emulates (no pacer: running free, nothing missed).
+OutputStats paced_stats(FrameCount written, const Pacer* pacer);
 
 }  // namespace onair
