@@ -245,7 +245,10 @@ void Engine::finish_ended(FrameCount frame) {
         case Segment::Kind::fill: status = "fill"; break;
         default: status = a->joined ? "joined" : a->seg.cut ? "cut" : "played";
       }
-      if (a->source && a->source->stand_in_only()) status = "failed";  // e.g. a relay that never came
+      if (a->source && a->source->stand_in_only()) {  // e.g. a relay whose stream never came
+        status = "failed";
+        ++stats_.failures;
+      }
       record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.note : "");
       a->seg.end = -1;
     } else if (a->source && a->source->exhausted()) {
