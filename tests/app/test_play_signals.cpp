@@ -19,15 +19,6 @@ using namespace std::chrono;
 
 namespace {
 
-std::vector<nlohmann::json> records(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line))
-    if (auto j = nlohmann::json::parse(line, nullptr, false); !j.is_discarded()) out.push_back(j);
-  return out;
-}
-
 // Starts `onair play` on the null output (paced in real time) with a programme that began
 // 2 s ago, so it joins at once.
 struct PlayProcess {
@@ -71,7 +62,7 @@ TEST(PlaySignals, SigintRecordsTheItemOnAirAsInterrupted) {
   std::this_thread::sleep_for(2500ms);
   kill(p.pid, SIGINT);
   EXPECT_EQ(p.wait_exit(), 0);
-  auto r = records(dir / "asrun.jsonl");
+  auto r = read_json_lines(dir / "asrun.jsonl");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0]["event"], "start");
   EXPECT_EQ(r[1]["status"], "interrupted");
@@ -88,14 +79,14 @@ TEST(PlaySignals, KillNineLeavesATraceThatTheNextStartRecords) {
     kill(p.pid, SIGKILL);
     p.wait_exit();
   }
-  auto before = records(dir / "asrun.jsonl");
+  auto before = read_json_lines(dir / "asrun.jsonl");
   ASSERT_EQ(before.size(), 1u);  // the start line survived (fsync'd)
   EXPECT_EQ(before[0]["event"], "start");
   PlayProcess again(dir);
   std::this_thread::sleep_for(1500ms);
   kill(again.pid, SIGTERM);
   EXPECT_EQ(again.wait_exit(), 0);
-  auto after = records(dir / "asrun.jsonl");
+  auto after = read_json_lines(dir / "asrun.jsonl");
   ASSERT_GE(after.size(), 4u);
   EXPECT_EQ(after[1]["status"], "interrupted");
   EXPECT_EQ(after[1]["started"], before[0]["started"]);

@@ -49,13 +49,8 @@ class StationTest : public ::testing::Test {
   }
 
   std::vector<nlohmann::json> asrun(const std::string& day) const {
-    std::vector<nlohmann::json> out;
-    std::ifstream in(dir / ("asrun/" + day + ".jsonl"));
-    std::string line;
-    while (std::getline(in, line)) {
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_discarded() && !j.contains("event")) out.push_back(j);
-    }
+    auto out = read_json_lines(dir / ("asrun/" + day + ".jsonl"));
+    std::erase_if(out, [](const nlohmann::json& j) { return j.contains("event"); });  // start lines
     return out;
   }
   static std::string dump(const std::vector<nlohmann::json>& records) {

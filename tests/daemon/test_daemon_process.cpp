@@ -39,15 +39,6 @@ int stop(pid_t pid, int sig) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::vector<nlohmann::json> lines(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line))
-    if (auto j = nlohmann::json::parse(line, nullptr, false); !j.is_discarded()) out.push_back(j);
-  return out;
-}
-
 // "2026-11-28T05:12:03.123+00:00" (the test's zone is UTC).
 system_clock::time_point parse_iso(const std::string& s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
@@ -80,7 +71,7 @@ TEST(DaemonProcess, KillNineThenRestartRejoinsWithinTwoSeconds) {
   std::this_thread::sleep_for(3000ms);
   EXPECT_EQ(stop(second, SIGTERM), 0);
 
-  auto all = lines(asrun);
+  auto all = read_json_lines(asrun);
   std::vector<nlohmann::json> starts, ends;
   for (const auto& j : all) (j.contains("event") ? starts : ends).push_back(j);
   ASSERT_EQ(starts.size(), 2u) << all.size();

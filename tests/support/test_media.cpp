@@ -73,4 +73,13 @@ void write_file(const std::filesystem::path& file, const std::string& text) {
   if (!f) throw std::runtime_error("cannot write " + file.string());
 }
 
+std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line))
+    if (auto j = nlohmann::json::parse(line, nullptr, false); !j.is_discarded()) out.push_back(j);
+  return out;
+}
+
 }  // namespace onair::test

@@ -2,7 +2,9 @@
 // Helpers for tests: scratch folders and media generated with the ffmpeg command,
 // so no binary media is committed.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace onair::test {
 
@@ -37,6 +39,9 @@ void make_tone(const std::filesystem::path& out, double freq_hz, double seconds,
 
 // Writes text to a file, creating folders.
 void write_file(const std::filesystem::path& file, const std::string& text);
+
+// The JSON objects of a JSON-lines file (an as-run log), skipping lines that do not parse.
+std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file);
 
 // Quotes a path for the shell.
 std::string shell_quote(const std::string& s);
