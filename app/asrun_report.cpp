@@ -213,6 +213,16 @@ std::optional<AsRunEntry> parse_line(std::string_view line, bool& is_start) {
   return e;
 }
 
+// The writer's note that it dropped lines (docs/asrun.md): how many.
+std::optional<std::size_t> lost_count(std::string_view line) {
+  if (line.find("\"lost\"") == std::string_view::npos) return std::nullopt;
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.value("event", "") != "lost") return std::nullopt;
+  const auto it = j.find("records");
+  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::size_t>();
+}
+
 // A torn line that the writer did not end (a crash mid-write with nothing left in flight
 // triggers no recovery) gets the next record glued onto it. Records are flat objects, so
 // `{"` only starts one (inside strings it is escaped): try the first few such positions.
@@ -237,6 +247,10 @@ AsRunData parse_asrun(std::istream& in) {
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (const auto lost = lost_count(line)) {
+      out.lost_lines += *lost;
+      continue;
+    }
     bool is_start = false;
     auto e = parse_line(line, is_start);
     if (!e) {
@@ -296,6 +310,9 @@ std::string asrun_report_text(const AsRunData& data, std::string_view log_name) 
                        data.bad_lines.size(), data.bad_lines.size() == 1 ? "" : "s",
                        data.bad_lines.size() == 1 ? "" : "s", lines);
   }
+  if (data.lost_lines > 0)
+    out += fmt::format("note: the log says {} line{} could not be written and were dropped (see the player's log)\n",
+                       data.lost_lines, data.lost_lines == 1 ? "" : "s");
   if (data.entries.empty()) return out + "no records\n";
   for (const AsRunDayTotals& day : asrun_day_totals(data)) {
     out += fmt::format("\n══ Broadcast day {} ══\n", day.day.empty() ? "(none recorded)" : day.day);

@@ -29,6 +29,9 @@ struct AsRunData {
   std::vector<AsRunEntry> entries;     // file order; in-flight starts at their start line
   // Torn or invalid lines (1-based). A record glued onto a torn prefix is still read.
   std::vector<std::size_t> bad_lines;
+  // Lines the writer had to drop (its backlog overflowed while the file could not be
+  // written), as its `{"event":"lost"}` lines say.
+  std::size_t lost_lines = 0;
 };
 
 // Parses JSON lines. Never throws for bad content: unreadable lines land in bad_lines.

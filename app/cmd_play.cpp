@@ -99,15 +99,15 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   }
   std::unique_ptr<Output> output;
   AudioFormat format;
+  std::unique_ptr<AsRunLog> asrun;
   try {
+    if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
     output = make_output(args.output, OutputOptions{});
     format = output->open(AudioFormat{});
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
-  std::unique_ptr<AsRunLog> asrun;
-  if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);
   RealClock clock([&] { return output->stamp(); }, *wall, format.sample_rate);
   MediaSourceFactory sources;
   EngineOptions engine_options;

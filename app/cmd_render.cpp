@@ -38,14 +38,14 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   out_options.realtime = false;
   auto output = make_output("wav:" + args.out, out_options);
   AudioFormat format;
+  std::unique_ptr<AsRunLog> asrun;
   try {
+    if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
     format = output->open(AudioFormat{});
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
-  std::unique_ptr<AsRunLog> asrun;
-  if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);
 
   VirtualClock clock(*from, format.sample_rate);
   MediaSourceFactory sources;

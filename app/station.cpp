@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -23,22 +24,57 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The as-run records also tell the operator: a failed item or relay raises its alarm.
+// The as-run records also tell the operator: a failed item or relay raises its alarm, and
+// so does an as-run file that cannot be written (its records wait in memory meanwhile).
 class AlarmingAsRun final : public AsRunSink {
  public:
   AlarmingAsRun(AsRunSink& inner, Alarms& alarms) : inner_(inner), alarms_(alarms) {}
-  void started(const AsRunRecord& r) override { inner_.started(r); }
+  void started(const AsRunRecord& r) override {
+    inner_.started(r);
+    check_writing();
+  }
   void ended(const AsRunRecord& r) override {
     inner_.ended(r);
+    check_writing();
     if (r.status != "failed") return;
     const bool relay = r.source.rfind("http://", 0) == 0 || r.source.rfind("https://", 0) == 0;
     alarms_.raise(relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
                   fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
   }
+  void retry() override {
+    inner_.retry();
+    check_writing();
+  }
+  AsRunHealth health() const override { return inner_.health(); }
 
  private:
+  // Raised when writing starts failing (again when the error changes or records are
+  // dropped), cleared once everything waiting is in the file.
+  void check_writing() {
+    std::lock_guard lock(mutex_);  // the engine and the monitor both check
+    const AsRunHealth h = inner_.health();
+    if (h.ok) {
+      if (raised_) alarms_.clear(AlarmKind::asrun_write);
+      raised_ = false;
+      return;
+    }
+    if (raised_ && h.error == raised_error_ && h.lost == raised_lost_) return;
+    raised_ = true;
+    raised_error_ = h.error;
+    raised_lost_ = h.lost;
+    alarms_.raise(AlarmKind::asrun_write,
+                  fmt::format("the as-run log {} cannot be written ({}); {} record line(s) waiting in memory{}",
+                              h.file.string(), h.error, h.pending,
+                              h.lost ? fmt::format(", {} dropped (the oldest; they are in the player's log)", h.lost)
+                                     : std::string()));
+  }
+
   AsRunSink& inner_;
   Alarms& alarms_;
+  std::mutex mutex_;
+  bool raised_ = false;
+  std::string raised_error_;
+  std::size_t raised_lost_ = 0;
 };
 
 }  // namespace
@@ -165,6 +201,7 @@ struct Station::Impl {
       last_underruns = stats.underruns;
     }
     watch_silence();
+    asrun_alarms->retry();  // writes as-run records that wait (a no-op when none do)
     if (auto recorder = tee->aircheck()) {
       const auto st = recorder->stats();
       if (st.errors > aircheck_errors) alarms.raise(AlarmKind::aircheck, st.last_error);
@@ -195,7 +232,6 @@ void Station::request_reload() { impl_->reload_requested = true; }
 int Station::run(std::stop_token stop) {
   Impl& m = *impl_;
   m.zone = std::make_unique<LocalDay>(m.config.timezone, date::year_month_day{date::year(2000), date::month(1), date::day(1)});
-  fs::create_directories(m.config.asrun_dir);
   m.prober = std::make_unique<ProbeCache>(std::make_unique<FfmpegProber>(), m.config.log_dir / "probe-cache.json");
   m.days = std::make_unique<StationDays>(m.config, *m.prober, m.alarms);
   try {
@@ -245,7 +281,7 @@ int Station::run(std::stop_token stop) {
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
   m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_alarms.get(), m.format, options);
 
-  std::jthread monitor([this, &m](std::stop_token own) {
+  std::jthread monitor([&m](std::stop_token own) {
     while (!own.stop_requested()) {
       try {
         m.monitor_once();

@@ -1,11 +1,8 @@
 #include "player/asrun_log.hpp"
 #include "player/log.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <spdlog/spdlog.h>
@@ -25,16 +22,19 @@ std::string key_of(const nlohmann::json& j) {
 
 }  // namespace
 
-AsRunLog::AsRunLog(std::filesystem::path path, const LocalDay& local) : path_(std::move(path)), local_(local) {
-  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+AsRunLog::AsRunLog(std::filesystem::path path, const LocalDay& local, AsRunLogOptions options)
+    : path_(std::move(path)), local_(local), options_(options) {
+  std::lock_guard lock(mutex_);
+  std::string error;
+  const int fd = open_for_append(error);  // creates the folder and file, ends a torn last line
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (options_.must_open) {
+    throw std::runtime_error("cannot open as-run log " + path_.string() + ": " + error);
+  } else {
+    note_failure(error);
+  }
   recover();
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open as-run log " + path_.string() + ": " + std::strerror(errno));
-  // Records that the recovery found are appended now that the file is open.
-}
-
-AsRunLog::~AsRunLog() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 std::vector<nlohmann::json> AsRunLog::unfinished(const std::filesystem::path& path) {
@@ -65,60 +65,29 @@ std::vector<nlohmann::json> AsRunLog::unfinished(const std::filesystem::path& pa
 
 void AsRunLog::recover() {
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec)) return;
-  auto left = unfinished(path_);
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd_ < 0) return;
-  // A torn last line (a crash mid-write) would glue onto our next record: end it.
-  {
-    std::ifstream in(path_, std::ios::binary | std::ios::ate);
-    const auto size = static_cast<std::streamoff>(in.tellg());
-    if (size > 0) {
-      in.seekg(size - 1);
-      char c = 0;
-      in.get(c);
-      if (c != '\n') (void)!::write(fd_, "\n", 1);
-    }
-  }
-  if (left.empty()) {
-    ::close(fd_);
-    fd_ = -1;
-    return;
-  }
-  for (auto& j : left) {
+  if (!std::filesystem::is_regular_file(path_, ec)) return;
+  for (auto& j : unfinished(path_)) {
     j.erase("event");
     j["ended"] = nullptr;
     j["played_s"] = nullptr;
     j["status"] = "interrupted";
     j["detail"] = "the player stopped (crash, kill or power loss) while this item was on air; "
                   "it ended at an unknown time after it started";
-    append(j);
+    queue_locked(j);
     asrun_log()->warn("as-run: {} item {} '{}' was interrupted by a crash", j.value("program", ""),
                       j.value("item", 0), j.value("title", ""));
   }
-  ::close(fd_);
-  fd_ = -1;
+  flush_locked();
 }
 
 void AsRunLog::append(const nlohmann::json& j) {
   std::lock_guard lock(mutex_);
-  const std::string line = j.dump() + "\n";
-  const char* p = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ++failures_;
-      asrun_log()->error("as-run log {}: write failed: {}", path_.string(), std::strerror(errno));
-      return;
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd_) != 0) {
-    ++failures_;
-    asrun_log()->error("as-run log {}: fsync failed: {}", path_.string(), std::strerror(errno));
+  try {
+    queue_locked(j);
+    flush_locked();
+  } catch (const std::exception& e) {  // out of memory: say so, but never stop playout
+    asrun_log()->error("as-run log {}: record not kept ({}): {}", path_.string(), e.what(),
+                       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -154,21 +123,6 @@ void AsRunLog::ended(const AsRunRecord& r) {
 std::size_t AsRunLog::failures() const {
   std::lock_guard lock(mutex_);
   return failures_;
-}
-
-AsRunFolder::AsRunFolder(std::filesystem::path folder, const LocalDay& zone) : folder_(std::move(folder)), zone_(zone) {
-  std::filesystem::create_directories(folder_);
-}
-
-AsRunLog& AsRunFolder::log_for(const std::string& day) {
-  std::lock_guard lock(mutex_);
-  auto& log = logs_[day.empty() ? std::string("unknown-day") : day];
-  if (!log) {
-    log = std::make_unique<AsRunLog>(file_for(day.empty() ? "unknown-day" : day), zone_);
-    // Keep the two most recent days open; older ones are done.
-    while (logs_.size() > 3) logs_.erase(logs_.begin());
-  }
-  return *log;
 }
 
 }  // namespace onair

@@ -161,3 +161,15 @@ TEST_F(Cli, DemoScheduleChecksClean) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("error"), std::string::npos) << r.output;
 }
+
+TEST_F(Cli, RenderRefusesAnAsRunLogItCannotOpenBeforeWritingAnything) {
+  write_file(dir / "schedules/day.yaml",
+             "date: 2011-11-26\ntimezone: UTC\nprograms:\n  - at: \"06:00\"\n    items: [{silence: 1}]\n");
+  std::filesystem::create_directories(dir / "taken.jsonl");  // a folder where the file should be
+  auto r = onair("render " + sched("day.yaml") + " --from 06:00 --to 06:00:01 --out " +
+                 shell_quote((dir / "out.wav").string()) + " --asrun " + shell_quote((dir / "taken.jsonl").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot open as-run log " + (dir / "taken.jsonl").string()), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("internal error"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.wav"));
+}

@@ -114,6 +114,21 @@ TEST(AsRunParse, ReadsARecordGluedOntoATornLine) {
   EXPECT_EQ(d.entries[0].line, 1u);
 }
 
+TEST(AsRunParse, TheWritersLostNoteIsReportedNotCountedAsDamage) {
+  // Written by AsRunLog when its backlog overflowed while the file could not be written.
+  const std::string log =
+      R"({"event":"lost","records":3,"detail":"3 as-run line(s) that belong here could not be written"})"
+      "\n"
+      R"({"day":"2011-11-26","program":"noon","item":4,"title":"Tin","source":"n.mp3","scheduled":"2011-11-26T11:00:00.000+07:00","started":"2011-11-26T11:00:00.000+07:00","ended":"2011-11-26T11:00:09.000+07:00","offset_ms":0,"planned_s":9,"played_s":9,"status":"played","detail":""})"
+      "\n";
+  const AsRunData d = parse(log);
+  EXPECT_TRUE(d.bad_lines.empty());
+  EXPECT_EQ(d.lost_lines, 3u);
+  ASSERT_EQ(d.entries.size(), 1u);
+  EXPECT_NE(asrun_report_text(d).find("3 lines could not be written and were dropped"), std::string::npos)
+      << asrun_report_text(d);
+}
+
 TEST(AsRunParse, EmptyLog) {
   const AsRunData d = parse("");
   EXPECT_TRUE(d.entries.empty());
