@@ -6,6 +6,7 @@
 
 #include "player/engine_active.hpp"
 #include "player/envelope.hpp"
+#include "player/hard_starts.hpp"
 #include "player/mix.hpp"
 
 namespace onair {
@@ -43,6 +44,7 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
   EdlContext context{&anchors_, frame, &bad_files_};
   const FrameCount from = std::max(frame, keep_until);
   std::vector<Segment> edl = build_edl(*timeline_, plan, clock_, from, join || keep_until > frame, context);
+  fit_to_hard_starts(edl, *timeline_, plan, clock_, &anchors_, frame);  // the clock may have moved (a step)
   std::vector<std::unique_ptr<Active>> kept;
   for (auto& a : active_) {
     if (!a->started && a->seg.start < keep_until) {  // protected: airs as it was planned

@@ -9,6 +9,7 @@ struct Engine::Active {
   std::unique_ptr<Source> source;  // null for silence and gaps
   bool started = false;
   FrameCount started_at = 0;
+  TimePoint started_wall;  // `started` of its start line: records pair with it, clock steps or not
   bool joined = false;  // started inside the item (session start)
 };
 

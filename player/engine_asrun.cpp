@@ -2,9 +2,15 @@
 #include "player/engine.hpp"
 #include "player/engine_active.hpp"
 
+#include <fmt/format.h>
+
 namespace onair {
 
 namespace {
+
+// Fit refinements and drift move the wall time of a past frame by milliseconds; a move
+// this large is a step of the system clock (NTP steps at 128 ms and more).
+constexpr Duration kStepNoted = std::chrono::milliseconds(100);
 
 AsRunRecord base_record(const Segment& s) {
   AsRunRecord r;
@@ -25,19 +31,29 @@ void Engine::record_start(Active& a, FrameCount frame) {
   a.started_at = frame;
   a.joined = a.seg.origin < frame && is_item(a.seg);
   ++stats_.segments_started;
+  a.started_wall = clock_.time_of(frame);
   if (!asrun_) return;
   AsRunRecord r = base_record(a.seg);
-  r.started = clock_.time_of(frame);
+  r.started = a.started_wall;
   asrun_->started(r);
 }
 
 void Engine::record_end(Active& a, FrameCount frame, std::string status, std::string detail) {
   if (!asrun_) return;
   AsRunRecord r = base_record(a.seg);
-  r.started = clock_.time_of(a.started_at);
+  r.started = a.started ? a.started_wall : clock_.time_of(a.started_at);
   r.ended = clock_.time_of(frame);
   r.played = duration_of(frame - a.started_at, format_.sample_rate);
   r.status = std::move(status);
+  // The system clock stepped while it was on air: the record stays whole (ended = started
+  // + what aired) and says so; the next record starts on the new time.
+  const Duration moved = clock_.time_of(a.started_at) - r.started;
+  if (a.started && std::chrono::abs(moved) >= kStepNoted) {
+    detail += fmt::format("{}the system clock stepped {:+.3f} s while it was on air; by the new time it ended at {}",
+                          detail.empty() ? "" : "; ", std::chrono::duration<double>(moved).count(),
+                          timeline_->local().iso(r.ended));
+    r.ended = r.started + r.played;
+  }
   if (a.source) {
     const std::string more = a.source->detail();
     if (!more.empty()) detail += (detail.empty() ? "" : "; ") + more;

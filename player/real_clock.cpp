@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "player/log.hpp"
+
 namespace onair {
 namespace {
 
@@ -10,6 +12,11 @@ namespace {
 // averages the jitter of single stamps away.
 constexpr double kPointSpacing = 1.0;
 constexpr std::size_t kMaxPoints = 600;
+// Slews move the system and steady clocks together (Linux slews CLOCK_MONOTONIC too), so
+// the offset between them only changes on a step; what changes less than this between
+// ticks is read noise. The same half millisecond as a fit move re-places hard starts.
+constexpr Duration kStep = std::chrono::milliseconds(1);
+constexpr Duration kReplace = std::chrono::microseconds(500);
 
 class SystemWallClock final : public WallClock {
  public:
@@ -30,15 +37,45 @@ RealClock::RealClock(StampSource stamps, const WallClock& wall, int nominal_rate
                      std::chrono::microseconds initial_latency)
     : stamps_(std::move(stamps)), wall_(wall), nominal_rate_(nominal_rate), base_(wall.mono_now()),
       rate_(nominal_rate) {
-  mono_to_sys_ = wall_.sys_now().time_since_epoch() - std::chrono::duration_cast<Duration>(base_.time_since_epoch());
+  mono_to_sys_ = offset_at_version_ = read_offset();
   t0_ = std::chrono::duration<double>(initial_latency).count();
   frame0_ = 0;
 }
 
+Duration RealClock::read_offset() const {
+  // The system clock read between two steady reads: a thread preempted between the reads
+  // would otherwise look like a step of the preemption's length. Keep the tightest of three.
+  Duration best{0};
+  MonoClock::duration best_span = MonoClock::duration::max();
+  for (int k = 0; k < 3; ++k) {
+    const MonoTime m1 = wall_.mono_now();
+    const TimePoint sys = wall_.sys_now();
+    const MonoTime m2 = wall_.mono_now();
+    if (m2 - m1 >= best_span) continue;
+    best_span = m2 - m1;
+    const auto mid = std::chrono::duration_cast<Duration>((m1 + (m2 - m1) / 2).time_since_epoch());
+    best = sys.time_since_epoch() - mid;
+    if (best_span < std::chrono::microseconds(50)) break;
+  }
+  return best;
+}
+
+void RealClock::follow_offset(Duration offset) {
+  const Duration step = offset - mono_to_sys_;
+  mono_to_sys_ = offset;
+  if (std::chrono::abs(step) >= kStep) {
+    stepped_ += step;
+    named_logger("clock")->warn("the system clock stepped {:+.3f} s; hard starts follow the new time",
+                                std::chrono::duration<double>(step).count());
+  }
+  if (std::chrono::abs(offset - offset_at_version_) >= kReplace) {
+    offset_at_version_ = offset;
+    ++version_;
+  }
+}
+
 void RealClock::tick() {
-  const TimePoint sys = wall_.sys_now();
-  const MonoTime mono = wall_.mono_now();
-  mono_to_sys_ = sys.time_since_epoch() - std::chrono::duration_cast<Duration>(mono.time_since_epoch());
+  follow_offset(read_offset());
   const auto stamp = stamps_ ? stamps_() : std::nullopt;
   if (!stamp || (last_ && *last_ == *stamp)) return;
   if (last_ && last_->epoch != stamp->epoch) {
@@ -95,8 +132,9 @@ void RealClock::refit() {
 
 TimePoint RealClock::time_of(FrameCount frame) const {
   const double seconds = t0_ + (static_cast<double>(frame) - frame0_) / rate_;
-  const auto mono = base_ + std::chrono::duration_cast<MonoClock::duration>(std::chrono::duration<double>(seconds));
-  return TimePoint(std::chrono::duration_cast<Duration>(mono.time_since_epoch()) + mono_to_sys_);
+  // Rounded, not truncated: 89.9999999 s must not become a microsecond early.
+  const auto mono = base_ + std::chrono::round<MonoClock::duration>(std::chrono::duration<double>(seconds));
+  return TimePoint(std::chrono::round<Duration>(mono.time_since_epoch()) + mono_to_sys_);
 }
 
 FrameCount RealClock::frame_at(TimePoint t) const {

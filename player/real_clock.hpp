@@ -3,7 +3,10 @@
 // sink's (frame, monotonic DAC time) stamps, so the card's drift against the system
 // clock is measured (ppm) and hard starts are placed from the wall clock, not from
 // counted samples. Monotonic time is turned into wall time through the current offset
-// between the system and steady clocks, read at each tick (an NTP step moves it).
+// between the system and steady clocks, read at each tick. An NTP step moves that offset:
+// the fit (a rate against the steady clock) is untouched, the mapping to wall time follows
+// the new time at once, and the step is logged and bumps mapping_version() so future hard
+// starts are placed again (docs/engine.md, "When the system clock steps").
 #include <deque>
 #include <functional>
 #include <optional>
@@ -39,6 +42,8 @@ class RealClock final : public FrameClock {
   double drift_ppm() const override { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
   std::uint64_t mapping_version() const override { return version_; }
   std::size_t fit_points() const { return points_.size(); }
+  // Sum of the system clock steps seen so far (for tests and status).
+  Duration stepped() const { return stepped_; }
 
  private:
   struct Point {
@@ -46,12 +51,16 @@ class RealClock final : public FrameClock {
     double frame;
   };
   void refit();
+  Duration read_offset() const;
+  void follow_offset(Duration offset);
 
   StampSource stamps_;
   const WallClock& wall_;
   int nominal_rate_;
   MonoTime base_;                   // monotonic origin of the fit's time axis
   Duration mono_to_sys_{0};
+  Duration offset_at_version_{0};   // mono_to_sys_ when future starts were last placed
+  Duration stepped_{0};
   // frame(t) = frame0_ + rate_ * (t - t0_), t in seconds since base_
   double frame0_ = 0, t0_ = 0, rate_;
   std::deque<Point> points_;
