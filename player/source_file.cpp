@@ -1,4 +1,5 @@
 // A Source that decodes with onair::Decoder on a worker thread into an SPSC ring.
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -10,6 +11,22 @@
 
 namespace onair {
 namespace {
+
+// Float PCM is taken as is by FFmpeg, so a garbage tail (a file cut and refilled, disk
+// damage) decodes to NaN, infinities and absurd levels that would poison the mix and the
+// sound card's conversion. Beyond +12 dBFS no real programme goes, even before its gain.
+constexpr float kMaxSample = 4.0f;
+
+// Replaces such samples by silence; returns how many there were.
+std::size_t sanitize(float* x, std::size_t n) {
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isfinite(x[i]) && std::abs(x[i]) <= kMaxSample) continue;
+    x[i] = 0.0f;
+    ++bad;
+  }
+  return bad;
+}
 
 class FileSource final : public Source {
  public:
@@ -66,6 +83,18 @@ class FileSource final : public Source {
     changed_.notify_all();
   }
 
+  static std::string notes(const DecodeStats& stats, std::size_t invalid) {
+    std::string detail;
+    if (stats.skipped_packets > 0)
+      detail = "skipped " + std::to_string(stats.skipped_packets) + " corrupt packet(s), " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(stats.lost).count()) +
+               " ms lost";
+    if (invalid > 0)
+      detail += (detail.empty() ? "" : "; ") + std::to_string(invalid) +
+                " invalid sample(s) (not a number, infinite or beyond +12 dBFS) replaced by silence";
+    return detail;
+  }
+
   void run(std::stop_token stop) {
     std::optional<Decoder> decoder;
     try {
@@ -81,8 +110,20 @@ class FileSource final : public Source {
     state_.store(State::playing, std::memory_order_release);
     const FrameCount chunk = 4096;
     std::vector<float> buf(static_cast<std::size_t>(chunk * format_.channels));
+    std::size_t invalid = 0;  // samples replaced by silence
+    std::int64_t published_skips = 0;
+    std::size_t published_invalid = 0;
     while (!stop.stop_requested()) {
       const FrameCount n = decoder->read(buf.data(), chunk);
+      invalid += sanitize(buf.data(), static_cast<std::size_t>(n * format_.channels));
+      // Publish the notes before the audio they concern: an item that airs to its planned
+      // end is recorded as soon as its last frame is read, maybe before this thread ends.
+      if (decoder->stats().skipped_packets != published_skips || invalid != published_invalid) {
+        published_skips = decoder->stats().skipped_packets;
+        published_invalid = invalid;
+        std::lock_guard lock(mutex_);
+        detail_ = notes(decoder->stats(), invalid);
+      }
       FrameCount done = 0;
       while (done < n && !stop.stop_requested()) {
         done += static_cast<FrameCount>(
@@ -93,12 +134,7 @@ class FileSource final : public Source {
       }
       if (n < chunk) break;
     }
-    std::string detail;
-    const auto& stats = decoder->stats();
-    if (stats.skipped_packets > 0)
-      detail = "skipped " + std::to_string(stats.skipped_packets) + " corrupt packet(s), " +
-               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(stats.lost).count()) +
-               " ms lost";
+    const std::string detail = notes(decoder->stats(), invalid);
     if (decoder->end() == DecodeEnd::error) finish(State::failed, decoder->error(), detail);
     else finish(State::ended, {}, detail);
   }

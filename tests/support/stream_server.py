@@ -6,7 +6,7 @@ stream: an initial burst (as Icecast's burst-on-connect), then real time (times 
 Listens on 127.0.0.1; the chosen port is printed to stdout as the first line.
 
   stream_server.py FILE [--port N] [--rate R] [--burst S] [--once] [--stall-after S]
-                        [--byte-rate B] [--refuse] [--verbose]
+                        [--byte-rate B] [--refuse] [--mute] [--verbose]
 
   --port N         port to listen on (0: any free port; reuse a port to "restart" a server)
   --rate R         pace factor after the burst (1.0 = real time; a bit more keeps buffers full)
@@ -16,6 +16,8 @@ Listens on 127.0.0.1; the chosen port is printed to stdout as the first line.
                    socket open (0: send the headers, then nothing)
   --byte-rate B    bytes per second of audio (default: from the WAV header or MP3 frame)
   --refuse         print a port nobody listens on (connection refused) and exit
+  --mute           accept connections and never send a byte (not even HTTP headers); hold
+                   each socket open until the client leaves
 Signals: SIGUSR1 stalls every connection from now on, SIGUSR2 resumes them; SIGTERM or
 SIGKILL stop the server (the tests kill it mid-stream by PID).
 
@@ -159,6 +161,20 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True  # a restarted server gets the same port back at once
 
 
+def serve_mute(port):
+    """Accepts TCP connections and sends nothing, as a hung server whose kernel still
+    completes the handshake."""
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(16)
+    print(listener.getsockname()[1], flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=Handler.hold, args=(conn,), daemon=True).start()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?")
@@ -169,6 +185,7 @@ def main():
     parser.add_argument("--stall-after", type=float, default=None)
     parser.add_argument("--byte-rate", type=int, default=None)
     parser.add_argument("--refuse", action="store_true")
+    parser.add_argument("--mute", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     opts = parser.parse_args()
 
@@ -179,8 +196,10 @@ def main():
         s.close()  # bound, never listened: connecting to it is refused
         print(port, flush=True)
         return 0
+    if opts.mute:
+        return serve_mute(opts.port)
     if not opts.file:
-        parser.error("FILE is required (unless --refuse)")
+        parser.error("FILE is required (unless --refuse or --mute)")
 
     signal.signal(signal.SIGUSR1, lambda *_: STALLED.set())
     signal.signal(signal.SIGUSR2, lambda *_: STALLED.clear())
