@@ -8,6 +8,12 @@
 
 namespace onair {
 
+// Source sample rates we play: telephone-quality 1 kHz up to 768 kHz (DXD ×2). Anything else
+// is a broken header, and resampling from it would take minutes and gigabytes (found by
+// fuzzing: a 1 KB WAV claiming 704 MHz).
+constexpr int kMinSourceRate = 1000;
+constexpr int kMaxSourceRate = 768000;
+constexpr bool plausible_source_rate(int hz) { return hz >= kMinSourceRate && hz <= kMaxSourceRate; }
 
 struct AudioFormat {
   int sample_rate = 48000;

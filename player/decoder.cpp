@@ -125,6 +125,7 @@ struct Decoder::Impl {
     }
     have_frame = true;
     in_rate = frame->sample_rate;
+    ffmpeg::require_plausible_rate(in_rate);
     origin_pts = frame_pts(*frame);
     source_format = {ffmpeg::codec_name(stream()), in_rate, frame->ch_layout.nb_channels};
     in_end = kNoLimit;

@@ -1,5 +1,7 @@
 #include "player/ffmpeg_resampler.hpp"
 
+#include <fmt/format.h>
+
 extern "C" {
 #include <libavutil/opt.h>
 }
@@ -19,6 +21,12 @@ void layout_of(const AVFrame& frame, AVChannelLayout& layout) {
 
 }  // namespace
 
+void require_plausible_rate(int hz) {
+  if (!plausible_source_rate(hz))
+    throw FfmpegError(fmt::format("unsupported sample rate {} Hz (playable: {} to {} Hz)", hz, kMinSourceRate,
+                                  kMaxSourceRate));
+}
+
 Resampler::Resampler(const AVFrame& like, AudioFormat out)
     : out_(out),
       in_format_(static_cast<AVSampleFormat>(like.format)),
@@ -27,6 +35,7 @@ Resampler::Resampler(const AVFrame& like, AudioFormat out)
   AVChannelLayout& in_layout = in_layout_.value;
   if (in_layout.nb_channels <= 0) throw FfmpegError("decoded audio has no channels");
   if (in_rate_ <= 0) throw FfmpegError("decoded audio has no sample rate");
+  require_plausible_rate(in_rate_);
   AVChannelLayout out_layout{};
   av_channel_layout_default(&out_layout, out.channels);
   const int ret = swr_alloc_set_opts2(swr_.out(), &out_layout, AV_SAMPLE_FMT_FLT, out.sample_rate,

@@ -9,6 +9,9 @@
 
 namespace onair::ffmpeg {
 
+// Throws FfmpegError naming the rate when a source claims one we cannot honestly play.
+void require_plausible_rate(int hz);
+
 class Resampler {
  public:
   // Configured for frames shaped like `like` (sample format, rate, channel layout).

@@ -8,6 +8,7 @@
 #include "player/ffmpeg_codec.hpp"
 #include "player/ffmpeg_input.hpp"
 #include "player/ffmpeg_log.hpp"
+#include "player/ffmpeg_resampler.hpp"
 
 extern "C" {
 #include <libavutil/intreadwrite.h>
@@ -149,6 +150,7 @@ MediaInfo FfmpegProber::probe(const fs::path& file) {
     }
     if (scan.rate > 0) info.sample_rate = scan.rate;
     if (scan.channels > 0) info.channels = scan.channels;
+    ffmpeg::require_plausible_rate(info.sample_rate);
 
     if (measure && scan.complete) {
       const bool ogg = std::string_view(fmt.iformat->name) == "ogg";

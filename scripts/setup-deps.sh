@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libhowardhinnant-date-dev libicu-dev libebur128-dev libcpp-httplib-dev libsystemd-dev
   ffmpeg espeak-ng sox jackd2 tzdata python3 procps bc time
+  clang libclang-rt-14-dev
 )
 
 missing=()

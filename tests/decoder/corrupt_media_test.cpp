@@ -90,6 +90,20 @@ TEST_F(CorruptMedia, NoAudioStream) {
   expect_refused(file, "no audio stream");
 }
 
+TEST_F(CorruptMedia, AbsurdSampleRateIsRefusedQuickly) {
+  // Found by fuzzing: a WAV header claiming 704 MHz made the resampler take minutes and
+  // gigabytes to set up. Bytes 24–27 of a canonical WAV are the sample rate.
+  const auto wav = dir_ / "good.wav";
+  ffmpeg("-f lavfi -i sine=sample_rate=8000:duration=1 -c:a pcm_s16le " + q(wav));
+  std::string bytes = read_bytes(wav);
+  ASSERT_EQ(bytes.substr(12, 4), "fmt ");
+  const std::uint32_t rate = 704'651'072;
+  bytes.replace(24, 4, reinterpret_cast<const char*>(&rate), 4);
+  const auto file = dir_ / "704mhz.wav";
+  write_bytes(file, bytes);
+  expect_refused(file, "unsupported sample rate 704651072 Hz");
+}
+
 TEST_F(CorruptMedia, TruncatedToItsFirstFrame) {
   const auto file = dir_ / "stub.mp3";
   write_bytes(file, read_bytes(mp3_).substr(0, 300));

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test suite again, under sanitizers (docs/quality.md):
+#   scripts/test-sanitized.sh            AddressSanitizer + UndefinedBehaviorSanitizer, leaks
+#                                        are failures; every test (CI runs this)
+#   scripts/test-sanitized.sh thread     ThreadSanitizer; the engine and audio-path tests
+# Extra arguments go to ctest (e.g. -R Relay).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+kind=address,undefined
+if [ "${1:-}" = thread ] || [ "${1:-}" = address,undefined ]; then kind=$1; shift; fi
+
+case $kind in
+  thread)
+    build=${ONAIR_BUILD_DIR:-$here/build-tsan}
+    # Where threads meet: the SPSC rings and stamp seqlock, outputs (PortAudio callback,
+    # WAV, null), sources decoding on workers, the engine, the air-check recorder, relays,
+    # the station daemon with its control server.
+    areas=(output engine relay aircheck daemon control)
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 ${TSAN_OPTIONS:-}"
+    ;;
+  *)
+    build=${ONAIR_BUILD_DIR:-$here/build-asan}
+    areas=()
+    export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1 detect_stack_use_after_return=1 strict_init_order=1 ${ASAN_OPTIONS:-}"
+    export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
+    ;;
+esac
+
+"$here/scripts/setup-deps.sh"
+cmake -S "$here" -B "$build" -G Ninja -DONAIR_WERROR=ON -DONAIR_SANITIZE="$kind" -DONAIR_BENCH=OFF >/dev/null
+if [ ${#areas[@]} -gt 0 ]; then
+  cmake --build "$build" --parallel "$(nproc)" --target onair $(printf 'test_%s ' "${areas[@]}")
+  labels=(-L "^($(IFS='|'; echo "${areas[*]}"))\$")
+else
+  cmake --build "$build" --parallel "$(nproc)"
+  labels=()
+fi
+export ONAIR_CACHE_DIR=${ONAIR_CACHE_DIR:-$build/test-cache}
+cd "$build"
+# Sanitized code runs 2–15× slower; the real-time tests keep their margins with two at once.
+ctest --output-on-failure --parallel "$(nproc)" --timeout 1200 "${labels[@]}" "$@"
