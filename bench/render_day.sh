@@ -4,19 +4,25 @@
 # files to 48 kHz float in the same invocation. Target: within 1.2× of ffmpeg.
 # The audio goes to /dev/null in both cases (24 h of float WAV would be 33 GB).
 #   bench/render_day.sh [BUILD_DIR]        WORK_DIR=/var/tmp/x bench/render_day.sh
+#   ITEMS=6 ITEM_SECONDS=600 bench/render_day.sh     (a quick try: one hour of six 10-minute files)
+# The last line, "RESULT render key=value ...", is for bench/run_all.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 onair=$build/app/onair
 work=${WORK_DIR:-${TMPDIR:-/tmp}/onair-bench}
 [ -x "$onair" ] || { echo "build onair first (scripts/build.sh)" >&2; exit 2; }
+items=${ITEMS:-24}
+span=${ITEM_SECONDS:-3600}
+rm -rf "$work/day"
 mkdir -p "$work/day/media" "$work/day/schedules"
 mp3=$work/hour-128k.mp3
+[ "$span" = 3600 ] || mp3=$work/${span}s-128k.mp3
 if [ ! -s "$mp3" ]; then
-  echo "generating a one-hour 128k MP3 in $mp3 (about a minute)..." >&2
+  echo "generating a ${span} s 128k MP3 in $mp3 (about a minute for an hour)..." >&2
   ffmpeg -nostdin -hide_banner -loglevel error -y \
-    -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=3600" \
-    -f lavfi -i "anoisesrc=sample_rate=44100:amplitude=0.05:duration=3600:seed=1" \
+    -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=$span" \
+    -f lavfi -i "anoisesrc=sample_rate=44100:amplitude=0.05:duration=$span:seed=1" \
     -filter_complex "[0:a][1:a]amix=inputs=2,aformat=channel_layouts=stereo" \
     -c:a libmp3lame -b:a 128k "$mp3.tmp.mp3"
   mv "$mp3.tmp.mp3" "$mp3"
@@ -25,9 +31,10 @@ fi
 {
   echo "timezone: UTC"
   echo "programs:"
-  for h in $(seq 0 23); do
+  for h in $(seq 0 $((items - 1))); do
     ln -f "$mp3" "$work/day/media/h$h.mp3"
-    printf '  - id: h%02d\n    at: "%02d:00"\n    items: [{file: h%d.mp3}]\n' "$h" "$h" "$h"
+    t=$((h * span))
+    printf '  - id: h%02d\n    at: "%02d:%02d:%02d"\n    items: [{file: h%d.mp3}]\n' "$h" $((t / 3600)) $((t / 60 % 60)) $((t % 60)) "$h"
     echo "file '$work/day/media/h$h.mp3'" >> "$work/day/list.txt"
   done
 } > "$work/day/schedules/2011-11-26.yaml"
@@ -41,12 +48,17 @@ measure() {  # prints "wall cpu maxrss_kb"
 read -r ff_wall ff_cpu ff_rss < <(measure ffmpeg -nostdin -hide_banner -loglevel error -f concat -safe 0 \
   -i "$work/day/list.txt" -f f32le -ar 48000 -ac 2 -y /dev/null)
 read -r on_wall on_cpu on_rss < <(measure "$onair" render "$work/day/schedules/2011-11-26.yaml" --from 00:00 \
-  --to 2011-11-27T00:00 --out /dev/null --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
-grep -q "rendered 24:00:00.000" "$work/last.out" || { echo "render did not cover the day:"; cat "$work/last.out"; exit 1; }
-echo "render of 24 h of audio (24 × one-hour 128k MP3) to 48 kHz float"
+  --to "$(date -u -d "2011-11-26 00:00 UTC + $((items * span)) seconds" +%FT%T)" --out /dev/null --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
+total=$((items * span))
+if [ $((total / 3600)) -gt 0 ]; then hms=$(printf '%d:%02d:%02d' $((total / 3600)) $((total / 60 % 60)) $((total % 60)))
+else hms=$(printf '%d:%02d' $((total / 60)) $((total % 60))); fi  # as format_duration prints it
+grep -q "rendered $hms.000" "$work/last.out" || { echo "render did not cover $hms:"; cat "$work/last.out"; exit 1; }
+echo "render of $hms of audio ($items × ${span} s 128k MP3) to 48 kHz float"
 printf '  ffmpeg decode (reference): wall %7.2f s  cpu %7.2f s  maxrss %4d MB\n' "$ff_wall" "$ff_cpu" $((ff_rss / 1024))
 printf '  onair render:              wall %7.2f s  cpu %7.2f s  maxrss %4d MB\n' "$on_wall" "$on_cpu" $((on_rss / 1024))
 ratio=$(echo "$on_wall / $ff_wall" | bc -l)
 printf '  ratio onair/ffmpeg: wall %.2f  cpu %.2f   (target ≤ 1.20: %s)\n' "$ratio" "$(echo "$on_cpu / $ff_cpu" | bc -l)" \
   "$( (( $(echo "$ratio <= 1.2" | bc -l) )) && echo met || echo MISSED)"
-echo "  speed: $(echo "86400 / $on_wall" | bc)× real time"
+echo "  speed: $(echo "$total / $on_wall" | bc)× real time"
+printf 'RESULT render seconds=%d ff_wall_s=%s ff_cpu_s=%s ff_rss_mb=%d on_wall_s=%s on_cpu_s=%s on_rss_mb=%d wall_ratio=%.2f cpu_ratio=%.2f\n' \
+  "$total" "$ff_wall" "$ff_cpu" $((ff_rss / 1024)) "$on_wall" "$on_cpu" $((on_rss / 1024)) "$ratio" "$(echo "$on_cpu / $ff_cpu" | bc -l)"
