@@ -321,7 +321,8 @@ struct Decoder::Impl {
   void fail(const std::string& reason) {
     end = DecodeEnd::error;
     error = reason;
-    log->error("{}: {}", source, reason);
+    // Stopped on purpose (a cut, a skip, the end of a run): not a fault of the media.
+    log->log(options.stop.stop_requested() ? spdlog::level::debug : spdlog::level::err, "{}: {}", source, reason);
     release();
   }
 

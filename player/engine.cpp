@@ -45,6 +45,16 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
   const FrameCount from = std::max(frame, keep_until);
   std::vector<Segment> edl = build_edl(*timeline_, plan, clock_, from, join || keep_until > frame, context);
   fit_to_hard_starts(edl, *timeline_, plan, clock_, &anchors_, frame);  // the clock may have moved (a step)
+  // Protected: what starts before `keep_until` airs as it was planned, pre-rolled or not yet
+  // (else the new plan, built from `keep_until`, would join an item that crossfades in
+  // before it part-way through).
+  std::vector<Segment> protected_pending;
+  while (!pending_.empty() && pending_.front().start < keep_until) {
+    Segment& s = pending_.front();
+    std::erase_if(edl, [&](const Segment& e) { return e.same_as(s); });
+    protected_pending.push_back(std::move(s));
+    pending_.pop_front();
+  }
   std::vector<std::unique_ptr<Active>> kept;
   for (auto& a : active_) {
     if (!a->started && a->seg.start < keep_until) {  // protected: airs as it was planned
@@ -75,32 +85,35 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
   active_ = std::move(kept);
   for (auto& s : edl)
     if (!s.skipped && s.start < frame) s.start = frame;  // re-anchoring moved it a hair earlier
+  edl.insert(edl.begin(), std::make_move_iterator(protected_pending.begin()),
+             std::make_move_iterator(protected_pending.end()));
   std::stable_sort(edl.begin(), edl.end(), [](const Segment& a, const Segment& b) { return a.start < b.start; });
-  pending_ = std::move(edl);
+  pending_.assign(std::make_move_iterator(edl.begin()), std::make_move_iterator(edl.end()));
   replan_needed_ = false;
 }
 
 void Engine::preroll(FrameCount frame) {
   const FrameCount files = frame + frames_of(options_.preroll), relays = frame + frames_of(options_.relay_preroll);
-  std::size_t taken = 0;
-  for (; taken < pending_.size(); ++taken) {
-    const Segment& s = pending_[taken];
-    if (s.start > relays) break;
-  }
-  std::vector<Segment> later;
-  for (std::size_t i = 0; i < taken; ++i) {
-    Segment& s = pending_[i];
-    const FrameCount horizon = s.kind == Segment::Kind::relay ? relays : files;
-    if (s.start > horizon) {
-      later.push_back(std::move(s));
-      continue;
-    }
+  auto due = [&](const Segment& s) { return s.start <= (s.kind == Segment::Kind::relay ? relays : files); };
+  // Only the front of pending_ (up to the relay horizon) is looked at, so a call costs what
+  // is near, not the whole window. Due segments move out in order; the rest stay in order.
+  std::size_t near = 0;
+  while (near < pending_.size() && pending_[near].start <= relays) ++near;
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < near; ++i) {
+    if (!due(pending_[i])) continue;
     auto a = std::make_unique<Active>();
-    a->seg = std::move(s);
+    a->seg = std::move(pending_[i]);
     active_.push_back(std::move(a));
+    ++moved;
   }
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(taken));
-  pending_.insert(pending_.begin(), std::make_move_iterator(later.begin()), std::make_move_iterator(later.end()));
+  if (moved > 0) {
+    // Packs the ones not yet due against the rest (moved-from ones keep start and kind).
+    std::size_t to = near;
+    for (std::size_t i = near; i-- > 0;)
+      if (!due(pending_[i]) && --to != i) pending_[to] = std::move(pending_[i]);
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(to));
+  }
 
   for (auto& a : active_) {
     if (a->seg.skipped || !has_source(a->seg) || a->source || a->started) continue;

@@ -4,6 +4,7 @@
 // is replaced by what follows with no gap; one that fails or ends early mid-play is
 // followed at once. Every such fact re-plans the timeline from that frame. Times in the
 // as-run log come from output frames through the clock, never from the plan.
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -93,7 +94,8 @@ class Engine {
   // Requests from other threads (control API, schedule reload, alarms); the engine
   // thread carries them out at its next block.
   // A new timeline (reload, next day, inserted item): applies from the end of the item on
-  // air, and never within `protect` of now.
+  // air, and never within `protect` of now; what starts before then (an item crossfading in)
+  // airs as it was planned, pre-rolled or not.
   void replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect = std::chrono::seconds(2));
   void skip();                          // fade out the item on air now; what follows starts
   void hold(bool enable);               // stop after the current item / resume (rejoin)
@@ -134,7 +136,7 @@ class Engine {
   PlayFacts facts_;
   std::set<std::string> bad_files_;
   std::map<TimePoint, FrameCount> anchors_;
-  std::vector<Segment> pending_;                 // by start, not yet opened
+  std::deque<Segment> pending_;                  // by start, not yet opened
   std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
   std::vector<float> mix_, scratch_;
   bool replan_needed_ = false;

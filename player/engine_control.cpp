@@ -177,8 +177,11 @@ void Engine::update_status(FrameCount frame) {
   const Segment* next = nullptr;
   for (const auto& a : active_)
     if (!a->started && !a->seg.skipped && (!next || a->seg.start < next->start)) next = &a->seg;
-  for (const auto& s : pending_)
-    if (!s.skipped && (!next || s.start < next->start)) next = &s;
+  for (const auto& s : pending_) {  // by start: the first one aired is the earliest
+    if (s.skipped) continue;
+    if (!next || s.start < next->start) next = &s;
+    break;
+  }
   if (next) st.next = entry(*next);
   const Schedule& merged = timeline_->merged();
   const TimePoint now = st.now;
