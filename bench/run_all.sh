@@ -5,20 +5,23 @@
 #   bench/run_all.sh                  the real report (about 35 minutes on 2 cores)
 #   bench/run_all.sh --quick          shorter media, a few minutes: to try the scripts
 # Options: --build-dir DIR (default build-release, configured here as Release),
-#          --no-build (use DIR as it is), --out FILE (default docs/benchmarks.md).
+#          --no-build (use DIR as it is), --out FILE (default docs/benchmarks.md),
+#          --soak-log FILE (the output of a `bench/soak_week.sh` run made separately: the soak
+#          measures memory, not speed, so it may run beside other work and save ~20 minutes).
 # Run it on an otherwise idle machine: every figure is a ratio, but both sides share the CPU.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-release
 out=$root/docs/benchmarks.md
-quick=0 do_build=1
+quick=0 do_build=1 soak_log=
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
     --build-dir) build=$(cd "$2" 2>/dev/null && pwd || echo "$2"); shift ;;
     --no-build) do_build=0 ;;
     --out) out=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--build-dir DIR] [--no-build] [--out FILE]" >&2; exit 2 ;;
+    --soak-log) soak_log=$(realpath "$2"); shift ;;
+    *) echo "usage: $0 [--quick] [--build-dir DIR] [--no-build] [--out FILE] [--soak-log FILE]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -47,13 +50,17 @@ if [ "$quick" = 1 ]; then
   bench decode env SECONDS_OF_AUDIO=600 RUNS=1 "$root/bench/decode_vs_ffmpeg.sh" "$build"
   bench render env ITEMS=6 ITEM_SECONDS=600 "$root/bench/render_day.sh" "$build"
   command -v jackd >/dev/null && bench play env SECONDS_MEASURED=15 "$root/bench/play_cpu.sh" "$build"
-  bench soak "$root/bench/soak_week.sh" "$build" --hours 12 --files 100
+  [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build" --hours 12 --files 100
 else
   bench check_year "$root/bench/check_year.sh" "$build"
   bench decode "$root/bench/decode_vs_ffmpeg.sh" "$build"
   bench render "$root/bench/render_day.sh" "$build"
   command -v jackd >/dev/null && bench play "$root/bench/play_cpu.sh" "$build"
-  bench soak "$root/bench/soak_week.sh" "$build"
+  [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build"
+fi
+if [ -n "$soak_log" ]; then
+  cp "$soak_log" "$logs/soak.log"
+  took[soak]="run separately, $(sed -n 's/^RESULT soak .*wall_s=\([0-9.]*\).*/\1/p' "$soak_log" | tail -1)"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -169,8 +169,9 @@ TEST_F(ProbeCacheTest, SaveIsAtomicAndLeavesNoTempFiles) {
   EXPECT_EQ(files, 1u);
 }
 
-TEST_F(ProbeCacheTest, AYearOfSchedulesWarmIsFast) {
-  // 365 days x 40 items, all distinct files: the lead's warm-cache budget is 1 s total.
+TEST_F(ProbeCacheTest, AYearOfSchedulesWarmProbesNothing) {
+  // 365 days x 40 items, all distinct files: a warm cache answers every one from its file.
+  // How fast is bench/check_year.sh's business (< 1 s), not a unit test's.
   constexpr int kFiles = 365 * 40;
   std::vector<fs::path> files;
   files.reserve(kFiles);
@@ -185,17 +186,12 @@ TEST_F(ProbeCacheTest, AYearOfSchedulesWarmIsFast) {
     EXPECT_CALL(*mock, probe(_)).Times(kFiles).WillRepeatedly(Return(good(180s)));
     for (const auto& f : files) cold->probe(f);
   }
-  const auto start = std::chrono::steady_clock::now();
   MockProber* mock;
   auto warm = make_cache(mock);  // includes loading the JSON
   EXPECT_CALL(*mock, probe(_)).Times(0);
   std::chrono::microseconds total{0};
   for (const auto& f : files) total += warm->probe(f).duration;
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(total, kFiles * std::chrono::microseconds(180s));
-  EXPECT_LT(elapsed, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
-  std::cout << "warm lookups of " << kFiles << " files incl. load: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
 }
 
 }  // namespace
