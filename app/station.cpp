@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -102,6 +106,7 @@ struct Station::Impl {
   std::int64_t last_underruns = 0, last_reopens = 0;
   FrameCount last_dropped = 0;
   std::chrono::steady_clock::time_point last_disk_check{};
+  std::chrono::sys_time<std::chrono::hours> last_trim{};
   DiskMonitor disk;
 
   Impl(StationConfig c, StationHooks h, Alarms& a)
@@ -212,6 +217,19 @@ struct Station::Impl {
       last_disk_check = steady;
       disk.poll();
     }
+    trim_heap(t);
+  }
+
+  // Once an hour of station time, hands the allocator's free pages back to the system.
+  // Every item is decoded on a thread of its own with its own buffers, so over days the
+  // heap gets holes that glibc keeps resident; malloc_trim releases them (a few ms).
+  void trim_heap(TimePoint t) {
+    const auto hour = std::chrono::floor<std::chrono::hours>(t);
+    if (hour == last_trim) return;
+    last_trim = hour;
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
   }
 };
 
