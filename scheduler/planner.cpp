@@ -129,7 +129,10 @@ class Planner {
     // A gap runs from the end of what airs (or the previous gap) to this start.
     TimePoint before = std::min(previous_end, air_end());
     if (!plan_.gaps.empty()) before = std::max(before, plan_.gaps.back().end);
-    if (!plan_.items.empty() && start > before) plan_.gaps.push_back({before, start, s_.between, k});
+    // Nothing aired yet (everything so far skipped): no gap, as before the first item; found
+    // by fuzzing, the gap otherwise began at the beginning of time.
+    const bool aired_any = air_end() != TimePoint::min();
+    if (aired_any && start > before) plan_.gaps.push_back({before, start, s_.between, k});
 
     pp.first_item = plan_.items.size();
     TimePoint t = start;
