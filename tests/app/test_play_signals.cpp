@@ -7,11 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <date/date.h>
 #include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "support/test_media.hpp"
@@ -55,17 +53,6 @@ struct PlayProcess {
   }
 };
 
-// Waits (at most 30 s: sanitizer builds start slowly) until the as-run log holds `lines`
-// complete lines; the process's start-up time is no business of these tests.
-bool wait_for_lines(const std::filesystem::path& file, std::size_t lines) {
-  for (int i = 0; i < 3000; ++i) {
-    std::ifstream in(file);
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
 
 }  // namespace
 

@@ -7,12 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <date/date.h>
 #include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "support/test_media.hpp"
@@ -49,17 +47,6 @@ system_clock::time_point parse_iso(const std::string& s) {
   return day + hours(h) + minutes(mi) + seconds(sec) + milliseconds(ms);
 }
 
-// Waits (at most 30 s: sanitizer builds start slowly) until `file` holds `lines` complete
-// lines, so the test never depends on how long the process takes to start.
-bool wait_for_lines(const std::filesystem::path& file, std::size_t lines) {
-  for (int i = 0; i < 3000; ++i) {
-    std::ifstream in(file);
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
 
 }  // namespace
 

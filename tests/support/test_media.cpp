@@ -1,11 +1,15 @@
 #include "support/test_media.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <sys/wait.h>
 
 namespace onair::test {
@@ -80,6 +84,16 @@ std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file) {
   while (std::getline(in, line))
     if (auto j = nlohmann::json::parse(line, nullptr, false); !j.is_discarded()) out.push_back(j);
   return out;
+}
+
+bool wait_for_lines(const std::filesystem::path& file, std::size_t lines) {
+  for (int i = 0; i < 3000; ++i) {
+    std::ifstream in(file);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 }  // namespace onair::test

@@ -43,6 +43,10 @@ void write_file(const std::filesystem::path& file, const std::string& text);
 // The JSON objects of a JSON-lines file (an as-run log), skipping lines that do not parse.
 std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file);
 
+// Waits (at most 30 s: sanitizer builds start slowly) until `file` holds `lines` complete
+// lines, so a test never depends on how long a process takes to start. False on time-out.
+bool wait_for_lines(const std::filesystem::path& file, std::size_t lines);
+
 // Quotes a path for the shell.
 std::string shell_quote(const std::string& s);
 
