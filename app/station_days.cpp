@@ -54,7 +54,10 @@ StationDays::StationDays(const StationConfig& config, MediaProber& prober, Alarm
 std::size_t StationDays::fingerprint(const fs::path& file, const Schedule* schedule) const {
   std::string all = file.string() + "\n" + read_all(file);
   if (schedule)
-    for (const auto& t : schedule->templates) all += "\n" + read_all(t);
+    for (const auto& t : schedule->templates) {
+      all += '\n';  // appended apart: GCC 12 -O3 warns falsely (-Wrestrict) on "\n" + string&&
+      all += read_all(t);
+    }
   return std::hash<std::string>{}(all);
 }
 
