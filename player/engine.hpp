@@ -90,6 +90,9 @@ class Engine {
   void run(FrameCount until, std::stop_token stop = {});
 
   const EngineStats& stats() const { return stats_; }
+  // What the engine remembers of what aired (lengths, skips, committed anchors): bounded by
+  // the timeline's days, since entries of days that left it are dropped. Engine thread only.
+  std::size_t remembered() const { return facts_.played_length.size() + skipped_recorded_.size() + anchors_.size(); }
 
   // Requests from other threads (control API, schedule reload, alarms); the engine
   // thread carries them out at its next block.
@@ -149,6 +152,7 @@ class Engine {
   static std::unique_ptr<Requests> make_requests();
   std::unique_ptr<Requests> requests_;
   void apply_requests(FrameCount frame);
+  void forget_days_gone();
   void update_status(FrameCount frame);
   bool held_ = false, hold_after_current_ = false;
   FrameCount resume_at_ = -1;  // after a break-in: rejoin the schedule here

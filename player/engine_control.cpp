@@ -6,6 +6,8 @@
 #include "player/engine.hpp"
 #include "player/engine_active.hpp"
 
+#include <unordered_set>
+
 namespace onair {
 
 
@@ -99,6 +101,7 @@ void Engine::apply_requests(FrameCount frame) {
       if (a->started && is_item(a->seg)) keep = std::max(keep, a->seg.end);
     control_log()->info("new schedule applies from {}", timeline_->local().iso(clock_.time_of(keep)));
     if (!held_ && resume_at_ < 0) replan(frame, false, keep);
+    forget_days_gone();
   }
   if (taken.fail) {
     for (auto& a : active_) {
@@ -156,6 +159,23 @@ void Engine::apply_requests(FrameCount frame) {
     resume_at_ = at;
     held_ = hold_after_current_ = false;
   }
+}
+
+// A station runs for months: what it remembers of days that left the timeline (the window
+// moved on at midnight) would otherwise grow by a few hundred entries a day.
+void Engine::forget_days_gone() {
+  const Schedule& merged = timeline_->merged();
+  std::unordered_set<std::uint64_t> uids;
+  for (const auto& p : merged.programs)
+    for (const auto& i : p.items) uids.insert(i.uid);
+  std::erase_if(facts_.played_length, [&](const auto& f) { return !uids.contains(f.first); });
+  std::erase_if(skipped_recorded_, [&](std::uint64_t uid) { return !uids.contains(uid); });
+  // Anchors are looked up by the plan's own times, none of which precede its first programme.
+  if (merged.programs.empty()) return;
+  Duration first = merged.programs.front().at;
+  for (const auto& p : merged.programs) first = std::min(first, p.at);
+  const TimePoint since = timeline_->local().at(first).time;
+  std::erase_if(anchors_, [&](const auto& a) { return a.first < since; });
 }
 
 void Engine::update_status(FrameCount frame) {

@@ -27,8 +27,12 @@ class TimelineSwapTest : public EngineTest {
 
   // Renders `first` from local time `from` for `seconds`; once output frame `swap_at` is
   // reached, the engine is handed `second` (as the daemon's monitor does).
+  // `remembered`, when given, gets Engine::remembered() just before and just after the swap;
+  // `skip_at`, when given, is when the operator skips what is on air.
   std::unique_ptr<RenderResult> render_with_swap(std::vector<BroadcastDay> first, std::vector<BroadcastDay> second,
-                                                 Duration from, double seconds, FrameCount swap_at) {
+                                                 Duration from, double seconds, FrameCount swap_at,
+                                                 std::pair<std::size_t, std::size_t>* remembered = nullptr,
+                                                 FrameCount skip_at = -1) {
     auto r = std::make_unique<RenderResult>();
     auto before = std::make_shared<const Timeline>(std::move(first));
     auto after = std::make_shared<const Timeline>(std::move(second));
@@ -41,10 +45,19 @@ class TimelineSwapTest : public EngineTest {
       EngineOptions options;
       options.block = 256;  // the swap lands within a few ms of `swap_at`
       Engine* engine_ptr = nullptr;
-      bool swapped = false;
+      bool swapped = false, measured = false, skipped = false;
       options.progress = [&](FrameCount frame) {
+        if (skip_at >= 0 && !skipped && frame >= skip_at) {
+          skipped = true;
+          engine_ptr->skip();
+        }
+        if (swapped && !measured && remembered) {  // the swap applies before the next block
+          measured = true;
+          remembered->second = engine_ptr->remembered();
+        }
         if (!swapped && frame >= swap_at) {
           swapped = true;
+          if (remembered) remembered->first = engine_ptr->remembered();
           engine_ptr->replace_timeline(after);
         }
       };
@@ -155,4 +168,30 @@ TEST_F(TimelineSwapTest, SwapDuringTheCutFadeBeforeAHardStartKeepsIt) {
     EXPECT_EQ((*a)["offset_ms"], 0);
     EXPECT_EQ((*a)["started"], "2011-11-27T00:00:00.000+07:00");
   }
+}
+
+// Months on air: when the window moves on at midnight, what the engine remembered of the
+// day that left it (late.wav's length, skipped by the operator; Saturday's anchors) is dropped; Sunday's stays
+// and Sunday airs as planned.
+TEST_F(TimelineSwapTest, MidnightWindowForgetsTheDayThatLeft) {
+  tone("late.wav", 220, 8);
+  tone("a.wav", 440, 15);
+  tone("b.wav", 660, 20);
+  tone("c.wav", 880, 5);
+  const FrameCount a0 = 10 * S;
+  auto first = load({{"2011-11-26.yaml", kSat}, {"2011-11-27.yaml", kSun}});
+  auto second = load({{"2011-11-27.yaml", kSun}, {"2011-11-28.yaml", kMon}});
+  std::pair<std::size_t, std::size_t> remembered{0, 0};
+  auto r = render_with_swap(std::move(first), std::move(second), 23h + 59min + 50s, 50, a0 + 6 * S, &remembered, 2 * S);
+  // Before: late.wav's length (skipped at 23:59:52) and its start's anchor (23:59:50).
+  // After: only midnight's anchor, which the re-plan at the swap commits (Sunday, on air).
+  EXPECT_EQ(remembered.first, 2u);
+  EXPECT_EQ(remembered.second, 1u) << "Saturday's length and anchor are forgotten";
+  EXPECT_TRUE(plays(r->out, a0, 440, 0, 12 * S));
+  const auto* a = find(*r, "h00", 0);
+  const auto* b = find(*r, "h00", 1);
+  ASSERT_TRUE(a && b) << dump(*r);
+  EXPECT_EQ((*a)["status"], "played") << dump(*r);
+  EXPECT_EQ((*b)["status"], "played") << dump(*r);
+  EXPECT_EQ((*b)["started"], "2011-11-27T00:00:13.000+07:00");
 }
