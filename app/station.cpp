@@ -99,6 +99,9 @@ struct Station::Impl {
   std::unique_ptr<AlarmingAsRun> asrun_alarms;
   std::unique_ptr<LocalDay> zone;
   std::unique_ptr<Engine> engine;
+  // The engine for other threads (control API): set once run() has built everything the
+  // control calls read (engine, output, zone, prober, days); null before.
+  std::atomic<Engine*> live{nullptr};
   MediaSourceFactory sources;
   std::atomic<bool> reload_requested{false};
   date::year_month_day today{};
@@ -176,7 +179,7 @@ struct Station::Impl {
                                          st.on_air->title);
     alarms.raise(AlarmKind::silence, what);
     if (config.silence.action == SilenceAction::fill) engine->fail_current(what);
-    detector->reset();
+    detector->request_reset();  // the engine thread feeds it
   }
 
   void monitor_once() {
@@ -298,6 +301,7 @@ int Station::run(std::stop_token stop) {
   options.end_detail = "playout stopped";
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
   m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_alarms.get(), m.format, options);
+  m.live.store(m.engine.get(), std::memory_order_release);
 
   std::jthread monitor([&m](std::stop_token own) {
     while (!own.stop_requested()) {
@@ -320,8 +324,9 @@ int Station::run(std::stop_token stop) {
 nlohmann::json Station::status() {
   Impl& m = *impl_;
   nlohmann::json j;
-  if (!m.engine) return {{"state", "starting"}, {"alarms", alarms_->active()}};
-  const EngineStatus st = m.engine->status();
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return {{"state", "starting"}, {"alarms", alarms_->active()}};
+  const EngineStatus st = engine->status();
   const LocalDay& z = *m.zone;
   auto entry = [&](const std::optional<EngineStatus::Entry>& e) -> nlohmann::json {
     if (!e) return nullptr;
@@ -349,14 +354,16 @@ nlohmann::json Station::status() {
 }
 
 std::string Station::skip() {
-  if (!impl_->engine) return "not on air yet";
-  impl_->engine->skip();
+  Engine* engine = impl_->live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  engine->skip();
   return {};
 }
 
 std::string Station::stop_after_current(bool enable) {
-  if (!impl_->engine) return "not on air yet";
-  impl_->engine->hold(enable);
+  Engine* engine = impl_->live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  engine->hold(enable);
   return {};
 }
 
@@ -380,24 +387,26 @@ std::string probe_request(MediaProber& prober, const fs::path& root, const ItemR
 
 std::string Station::break_in(const ItemRequest& item) {
   Impl& m = *impl_;
-  if (!m.engine) return "not on air yet";
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
   BreakIn b;
   if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
-  m.engine->break_in(std::move(b));
+  engine->break_in(std::move(b));
   return {};
 }
 
 std::string Station::insert_next(const ItemRequest& item) {
   Impl& m = *impl_;
-  if (!m.engine) return "not on air yet";
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
   BreakIn b;
   if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
-  const EngineStatus st = m.engine->status();
+  const EngineStatus st = engine->status();
   if (!st.on_air || st.on_air->program.empty() || st.on_air->program == "break-in")
     return "nothing of a programme is on air to insert after";
-  auto timeline = m.days->insert_after(m.engine->timeline(), st.on_air->program, st.on_air->start, b);
+  auto timeline = m.days->insert_after(engine->timeline(), st.on_air->program, st.on_air->start, b);
   if (!timeline) return "the item on air could not be found in the schedule";
-  m.engine->replace_timeline(timeline, std::chrono::seconds(0));
+  engine->replace_timeline(timeline, std::chrono::seconds(0));
   return {};
 }
 

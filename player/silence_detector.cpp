@@ -32,6 +32,7 @@ void SilenceDetector::reset() noexcept {
 }
 
 void SilenceDetector::feed(const float* interleaved, FrameCount frames, int channels) noexcept {
+  if (reset_requested_.exchange(false, std::memory_order_acq_rel)) reset();
   if (interleaved == nullptr || frames <= 0 || channels <= 0) return;
   const auto ch = static_cast<std::size_t>(channels);
   const float thr = static_cast<float>(threshold_amp_);

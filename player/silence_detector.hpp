@@ -11,8 +11,8 @@
 //
 // Levels are dBFS = 20·log10(RMS) with full scale 1.0 (a full-scale sine reads -3 dBFS).
 //
-// Threading: feed() and reset() from one thread (the engine's); the getters may be called
-// from any thread (status API). Each getter is atomic on its own; they are not a snapshot
+// Threading: feed() and reset() from one thread (the engine's); request_reset() and the
+// getters from any thread (the station's monitor, the status API). Each getter is atomic on its own; they are not a snapshot
 // of one instant. feed() never allocates, locks or throws.
 #include <array>
 #include <atomic>
@@ -45,6 +45,12 @@ class SilenceDetector {
 
   // Starts over at frame 0 (e.g. a new output session). Same thread as feed().
   void reset() noexcept;
+  // Starts over from any thread (the alarm was raised: count the next silence anew):
+  // silent() is false from now on, and the next feed() begins with reset().
+  void request_reset() noexcept {
+    reset_requested_.store(true, std::memory_order_release);
+    silent_.store(false, std::memory_order_release);
+  }
 
   // True once the output has been silent for at least the configured duration.
   bool silent() const noexcept { return silent_.load(std::memory_order_acquire); }
@@ -88,6 +94,7 @@ class SilenceDetector {
   std::atomic<FrameCount> run_start_pub_{-1};
   std::atomic<FrameCount> position_pub_{0};
   std::atomic<double> level_dbfs_;
+  std::atomic<bool> reset_requested_{false};
 };
 
 }  // namespace onair

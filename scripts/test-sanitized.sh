@@ -16,7 +16,7 @@ case $kind in
     # WAV, null), sources decoding on workers, the engine, the air-check recorder, relays,
     # the station daemon with its control server.
     areas=(output engine relay aircheck daemon control)
-    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 ${TSAN_OPTIONS:-}"
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 suppressions=$here/scripts/tsan.supp ${TSAN_OPTIONS:-}"
     ;;
   *)
     build=${ONAIR_BUILD_DIR:-$here/build-asan}

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace onair {
@@ -174,6 +175,23 @@ TEST(SilenceDetector, ResetStartsOver) {
   EXPECT_EQ(d.position(), 0);
   feed(d, Signal{}.silence(1.0));
   EXPECT_FALSE(d.silent());
+}
+
+// The station's monitor asks for the reset (after raising the alarm) while the engine thread
+// feeds: silent() drops at once, and the next silence is counted from the next feed on.
+TEST(SilenceDetector, ResetRequestedFromAnotherThreadAppliesAtTheNextFeed) {
+  SilenceDetector d(opts(), kRate);
+  feed(d, Signal{}.silence(11.0));
+  ASSERT_TRUE(d.silent());
+  std::thread monitor([&] { d.request_reset(); });
+  monitor.join();
+  EXPECT_FALSE(d.silent());
+  feed(d, Signal{}.silence(9.0));
+  EXPECT_FALSE(d.silent()) << "9 s since the reset is not yet 10 s of silence";
+  EXPECT_EQ(d.position(), 9 * kRate);
+  feed(d, Signal{}.silence(1.5));
+  ASSERT_TRUE(d.silent());
+  EXPECT_EQ(d.silent_since(), 0);
 }
 
 TEST(SilenceDetector, RejectsBadOptions) {
