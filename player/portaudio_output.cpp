@@ -144,10 +144,13 @@ void PortAudioOutput::write(const float* interleaved, FrameCount frames) {
     frames -= n;
     interleaved += n * format_.channels;
     if (!check_alive() || frames == 0) continue;
-    // Ring full: wait about as long as it takes to free what we still need (at most half
-    // the ring), and briefly enough to notice a dead device promptly.
-    const FrameCount need = std::min<FrameCount>(frames, static_cast<FrameCount>(stream_->ring().capacity() / 2));
-    sleeper().sleep_for(std::clamp<nanoseconds>(format_.duration(need), milliseconds(1), milliseconds(20)));
+    // Ring full: wait until what we still need and a quarter of the ring are free (at most
+    // half the ring), so the engine wakes a few times per period-group instead of once per
+    // device period: each wake-up costs more than rendering a block (measured by
+    // bench/play_cpu.sh). Briefly enough, still, to notice a dead device promptly.
+    const auto capacity = static_cast<FrameCount>(stream_->ring().capacity());
+    const FrameCount need = std::min(std::max(frames, capacity / 4), capacity / 2);
+    sleeper().sleep_for(std::clamp<nanoseconds>(format_.duration(need), milliseconds(1), milliseconds(50)));
   }
 }
 

@@ -47,9 +47,12 @@ class FileSource final : public Source {
 
   FrameCount read(float* dst, FrameCount max) override {
     const auto n = static_cast<FrameCount>(ring_.read(dst, static_cast<std::size_t>(max)));
-    if (n > 0) {
+    // Wakes the worker only once it can write a whole chunk: waking it for every block read
+    // cost more CPU than the decoding (bench/play_cpu.sh). Should this check miss the moment
+    // the worker starts waiting, its timed wait ends it anyway, seconds before the ring runs dry.
+    if (n > 0 && waiting_for_room_.load() && ring_.capacity() - ring_.readable() >= room_) {
       std::lock_guard lock(mutex_);
-      changed_.notify_all();  // room for the worker
+      changed_.notify_all();
     }
     return n;
   }
@@ -108,7 +111,7 @@ class FileSource final : public Source {
       return;
     }
     state_.store(State::playing, std::memory_order_release);
-    const FrameCount chunk = 4096;
+    const FrameCount chunk = kChunk;
     std::vector<float> buf(static_cast<std::size_t>(chunk * format_.channels));
     std::size_t invalid = 0;  // samples replaced by silence
     std::int64_t published_skips = 0;
@@ -129,8 +132,14 @@ class FileSource final : public Source {
         done += static_cast<FrameCount>(
             ring_.write(buf.data() + done * format_.channels, static_cast<std::size_t>(n - done)));
         std::unique_lock lock(mutex_);
-        changed_.notify_all();
-        if (done < n) changed_.wait_for(lock, std::chrono::milliseconds(50));
+        changed_.notify_all();  // audio for a reader waiting in wait()
+        if (done < n) {
+          waiting_for_room_.store(true);
+          changed_.wait_for(lock, std::chrono::milliseconds(50), [&] {
+            return stop.stop_requested() || ring_.writable() >= room_;
+          });
+          waiting_for_room_.store(false);
+        }
       }
       if (n < chunk) break;
     }
@@ -139,6 +148,8 @@ class FileSource final : public Source {
     else finish(State::ended, {}, detail);
   }
 
+  static constexpr FrameCount kChunk = 4096;  // frames decoded per step
+
   const std::string path_;
   const AudioFormat format_;
   const FileSourceOptions options_;
@@ -146,6 +157,8 @@ class FileSource final : public Source {
   std::atomic<State> state_{State::opening};
   mutable std::mutex mutex_;
   std::condition_variable changed_;
+  std::atomic<bool> waiting_for_room_{false};  // the worker waits for `room_` frames of room
+  const std::size_t room_ = std::min(static_cast<std::size_t>(kChunk), ring_.capacity() / 2 + 1);
   std::string error_, detail_;
   std::jthread worker_;  // last: starts after everything above exists
 };
