@@ -7,26 +7,12 @@
 
 #include "player/decoder.hpp"
 #include "player/source.hpp"
+#include "player/sample_guard.hpp"
 #include "player/spsc_ring.hpp"
 
 namespace onair {
 namespace {
 
-// Float PCM is taken as is by FFmpeg, so a garbage tail (a file cut and refilled, disk
-// damage) decodes to NaN, infinities and absurd levels that would poison the mix and the
-// sound card's conversion. Beyond +12 dBFS no real programme goes, even before its gain.
-constexpr float kMaxSample = 4.0f;
-
-// Replaces such samples by silence; returns how many there were.
-std::size_t sanitize(float* x, std::size_t n) {
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (std::isfinite(x[i]) && std::abs(x[i]) <= kMaxSample) continue;
-    x[i] = 0.0f;
-    ++bad;
-  }
-  return bad;
-}
 
 class FileSource final : public Source {
  public:
@@ -93,8 +79,7 @@ class FileSource final : public Source {
                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(stats.lost).count()) +
                " ms lost";
     if (invalid > 0)
-      detail += (detail.empty() ? "" : "; ") + std::to_string(invalid) +
-                " invalid sample(s) (not a number, infinite or beyond +12 dBFS) replaced by silence";
+      detail += (detail.empty() ? "" : "; ") + invalid_samples_note(invalid);
     return detail;
   }
 
@@ -118,7 +103,7 @@ class FileSource final : public Source {
     std::size_t published_invalid = 0;
     while (!stop.stop_requested()) {
       const FrameCount n = decoder->read(buf.data(), chunk);
-      invalid += sanitize(buf.data(), static_cast<std::size_t>(n * format_.channels));
+      invalid += silence_invalid_samples(buf.data(), static_cast<std::size_t>(n * format_.channels));
       // Publish the notes before the audio they concern: an item that airs to its planned
       // end is recorded as soon as its last frame is read, maybe before this thread ends.
       if (decoder->stats().skipped_packets != published_skips || invalid != published_invalid) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "player/decoder.hpp"
+#include "player/sample_guard.hpp"
 #include "player/source_factory.hpp"
 #include "player/spsc_ring.hpp"
 
@@ -171,6 +172,7 @@ class RelaySource final : public Source {
         for (;;) {
           touch();  // the stall clock runs while we wait on the network, not on the ring
           const FrameCount n = decoder.read(buf.data(), kNetChunk);
+          guard(buf.data(), n);
           if (n > 0 && !push(buf.data(), n, attempt.get_token())) break;
           if (n < kNetChunk) break;
         }
@@ -319,6 +321,13 @@ class RelaySource final : public Source {
     }
   }
 
+  // Stream or fallback audio that must not reach the mix becomes silence (counted, noted).
+  void guard(float* samples, FrameCount frames) {
+    if (frames <= 0) return;
+    if (const auto bad = silence_invalid_samples(samples, static_cast<std::size_t>(frames * format_.channels)))
+      invalid_.fetch_add(bad, std::memory_order_relaxed);
+  }
+
   FrameCount move_stream(std::vector<float>& buf, FrameCount space) {
     const auto n = std::min({space, kAirChunk, static_cast<FrameCount>(net_.readable())});
     if (n <= 0) return 0;
@@ -350,6 +359,7 @@ class RelaySource final : public Source {
         }
       }
       const FrameCount n = fallback_decoder_->read(buf.data(), max);
+      guard(buf.data(), n);
       fallback_pass_frames_ += n;
       if (n < max) {  // the end of the file: it loops from the start
         const bool broken = fallback_decoder_->end() == DecodeEnd::error;
@@ -410,6 +420,7 @@ class RelaySource final : public Source {
 
   std::atomic<State> state_{State::opening};
   std::atomic<FrameCount> aired_{0};             // frames the engine has read
+  std::atomic<std::size_t> invalid_{0};          // samples replaced by silence (sample_guard)
   std::atomic<std::int64_t> last_data_ns_{0};   // steady clock: the stream's last progress
 
   // Air thread only.
@@ -455,6 +466,8 @@ std::string RelaySource::detail() const {
       case Airing::none: break;
     }
   }
+  if (const auto invalid = invalid_.load(std::memory_order_relaxed); invalid > 0)
+    parts.push_back(invalid_samples_note(invalid));
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
   return out;

@@ -452,6 +452,32 @@ TEST_F(Relay, BrokenFallbackAirsDigitalSilence) {
   EXPECT_NE(detail.find("silence aired 00:00–"), std::string::npos) << detail;
 }
 
+// A fallback (or stream) in float PCM whose bytes are damaged decodes to NaN and absurd
+// levels: they air as silence, never as NaN, and the as-run detail says how many there were.
+TEST_F(Relay, DamagedFloatAudioAirsAsSilenceAndIsNoted) {
+  StreamServer closed({"--refuse"});
+  const auto damaged = *media_ / "damaged-f32.wav";
+  make_tone(damaged, kFallbackHz, 1.5, "-c:a pcm_f32le");
+  {
+    // 0xFF bytes are NaN as 32-bit floats: 0.25 s of them from 0.5 s in (48 kHz mono f32).
+    FILE* f = std::fopen(damaged.c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    const long header = static_cast<long>(std::filesystem::file_size(damaged)) - 72000 * 4;
+    ASSERT_EQ(std::fseek(f, header + 24000 * 4, SEEK_SET), 0);
+    const std::vector<unsigned char> ff(12000 * 4, 0xFF);
+    ASSERT_EQ(std::fwrite(ff.data(), 1, ff.size(), f), ff.size());
+    std::fclose(f);
+  }
+  auto source = make_relay_source(closed.url(), damaged.string(), kFormat, quick());
+  const Heard heard = listen_realtime(*source, 1.2, 0.5);
+  ASSERT_FALSE(heard.audio.empty());
+  EXPECT_TRUE(std::all_of(heard.audio.begin(), heard.audio.end(), [](float x) { return std::isfinite(x) && std::abs(x) <= 1.0f; }));
+  const auto silent = std::count(heard.audio.begin(), heard.audio.end(), 0.0f);
+  EXPECT_GE(silent, 12000 * 2) << "the damaged 0.25 s airs as silence (both channels)";
+  const std::string detail = source->detail();
+  EXPECT_NE(detail.find("invalid sample(s)"), std::string::npos) << detail;
+}
+
 // The stream is retried while the fallback airs and taken back once it is up.
 TEST_F(Relay, StreamThatComesUpLaterReplacesTheFallback) {
   StreamServer closed({"--refuse"});

@@ -1,0 +1,30 @@
+#pragma once
+// Decoded samples that must never reach the mix. Float PCM is taken as is by FFmpeg, so a
+// garbage tail (a file cut and refilled, disk damage) or a broken PCM stream decodes to NaN,
+// infinities and absurd levels that would poison the mix and the sound card's conversion.
+// Beyond +12 dBFS no real programme goes, even before its gain.
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+namespace onair {
+
+inline constexpr float kMaxSample = 4.0f;
+
+// Replaces such samples by silence; returns how many there were.
+inline std::size_t silence_invalid_samples(float* x, std::size_t n) noexcept {
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isfinite(x[i]) && std::abs(x[i]) <= kMaxSample) continue;
+    x[i] = 0.0f;
+    ++bad;
+  }
+  return bad;
+}
+
+// The as-run note for them.
+inline std::string invalid_samples_note(std::size_t count) {
+  return std::to_string(count) + " invalid sample(s) (not a number, infinite or beyond +12 dBFS) replaced by silence";
+}
+
+}  // namespace onair
