@@ -92,6 +92,31 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
   replan_needed_ = false;
 }
 
+// Nothing has aired yet, so a file slow to open at the start (a cold disk, a loaded or
+// sanitized build) is waited for rather than failed; the clock then starts from the new
+// now and the join is placed again, so what airs and what the as-run says match the
+// schedule however slowly the process started. Relays keep their own stand-in rules.
+void Engine::join_at_start() {
+  replan(0, true);
+  if (!options_.realtime) return;
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    preroll(0);
+    bool late = false;
+    for (auto& a : active_) {
+      if (a->seg.start != 0 || a->seg.skipped || !a->source || a->seg.kind == Segment::Kind::relay) continue;
+      if (a->source->state() != Source::State::opening) continue;
+      if (a->source->wait(1, options_.realtime_wait) || a->source->state() != Source::State::opening) continue;
+      late = true;
+      a->source->wait(1, std::chrono::milliseconds(options_.render_wait));
+    }
+    if (!late) return;
+    engine_log()->info("a source was slow to open at the start: joining again from the new time");
+    clock_.restart_now();
+    replan(0, true);
+  }
+}
+
 void Engine::preroll(FrameCount frame) {
   const FrameCount files = frame + frames_of(options_.preroll), relays = frame + frames_of(options_.relay_preroll);
   auto due = [&](const Segment& s) { return s.start <= (s.kind == Segment::Kind::relay ? relays : files); };
@@ -296,7 +321,7 @@ void Engine::close_all(FrameCount frame, const std::string& status, const std::s
 
 void Engine::run(FrameCount until, std::stop_token stop) {
   FrameCount frame = 0;
-  replan(0, true);
+  join_at_start();
   while (frame < until) {
     if (stop.stop_requested()) {
       close_all(frame, "interrupted", "playout stopped (signal)");

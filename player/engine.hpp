@@ -114,6 +114,7 @@ class Engine {
  private:
   struct Active;
   void replan(FrameCount frame, bool join, FrameCount keep_until = -1);
+  void join_at_start();
   void preroll(FrameCount frame);
   bool start_due(FrameCount frame);
   FrameCount next_boundary(FrameCount frame, FrameCount until) const;

@@ -35,11 +35,20 @@ WallClock& system_wall_clock() {
 
 RealClock::RealClock(StampSource stamps, const WallClock& wall, int nominal_rate,
                      std::chrono::microseconds initial_latency)
-    : stamps_(std::move(stamps)), wall_(wall), nominal_rate_(nominal_rate), base_(wall.mono_now()),
-      rate_(nominal_rate) {
+    : stamps_(std::move(stamps)), wall_(wall), nominal_rate_(nominal_rate), initial_latency_(initial_latency),
+      base_(wall.mono_now()), rate_(nominal_rate) {
   mono_to_sys_ = offset_at_version_ = read_offset();
   t0_ = std::chrono::duration<double>(initial_latency).count();
   frame0_ = 0;
+}
+
+void RealClock::restart_now() {
+  if (last_) return;  // audio is out: the stamps say when frame 0 aired
+  base_ = wall_.mono_now();
+  mono_to_sys_ = offset_at_version_ = read_offset();
+  t0_ = std::chrono::duration<double>(initial_latency_).count();
+  frame0_ = 0;
+  ++version_;
 }
 
 Duration RealClock::read_offset() const {

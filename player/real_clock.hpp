@@ -37,6 +37,8 @@ class RealClock final : public FrameClock {
   TimePoint time_of(FrameCount frame) const override;
   FrameCount frame_at(TimePoint t) const override;
   void tick() override;
+  // Before the first stamp only: frame 0 airs `initial_latency` from now.
+  void restart_now() override;
 
   // Measured drift of the device against the monotonic clock, parts per million.
   double drift_ppm() const override { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
@@ -57,6 +59,7 @@ class RealClock final : public FrameClock {
   StampSource stamps_;
   const WallClock& wall_;
   int nominal_rate_;
+  std::chrono::microseconds initial_latency_;
   MonoTime base_;                   // monotonic origin of the fit's time axis
   Duration mono_to_sys_{0};
   Duration offset_at_version_{0};   // mono_to_sys_ when future starts were last placed

@@ -26,6 +26,9 @@ class FrameClock {
   // Changes whenever the mapping moved enough to matter (a new fit, a device restart), so
   // the engine re-places future hard starts only then.
   virtual std::uint64_t mapping_version() const { return 0; }
+  // Nothing has been written yet and the start was delayed (a source slow to open): frame 0
+  // airs from now on, not from when the clock was made. No-op for exact clocks.
+  virtual void restart_now() {}
 };
 
 // Frame 0 airs at `origin`; frames follow at exactly `rate` per second.
