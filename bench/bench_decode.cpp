@@ -12,9 +12,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "player/decoder.hpp"
-#include "player/ffmpeg_error.hpp"
-#include "player/prober.hpp"
+#include "player/decode/decoder.hpp"
+#include "player/ffmpeg/error.hpp"
+#include "player/decode/prober.hpp"
 
 namespace {
 

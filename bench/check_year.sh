@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
-onair="$build/app/onair"
+onair="$build/cli/onair"
 [ -x "$onair" ] || { echo "build onair first (scripts/build.sh)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,7 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-onair=$build/app/onair
+onair=$build/cli/onair
 span=${SECONDS_MEASURED:-60}
 work=$(mktemp -d)
 jack_pid=""

@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-onair=$build/app/onair
+onair=$build/cli/onair
 work=${WORK_DIR:-${TMPDIR:-/tmp}/onair-bench}
 [ -x "$onair" ] || { echo "build onair first (scripts/build.sh)" >&2; exit 2; }
 items=${ITEMS:-24}

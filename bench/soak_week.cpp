@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/logging.hpp"
-#include "app/station.hpp"
-#include "player/output_null.hpp"
+#include "station/logging.hpp"
+#include "station/station.hpp"
+#include "player/output/null.hpp"
 #include "soak/asrun_check.hpp"
 #include "soak/memory_probe.hpp"
 #include "soak/soak_media.hpp"

@@ -3,9 +3,9 @@
 
 #include "fuzz/input_file.hpp"
 #include "fuzz/targets.hpp"
-#include "player/decoder.hpp"
-#include "player/ffmpeg_error.hpp"
-#include "player/prober.hpp"
+#include "player/decode/decoder.hpp"
+#include "player/ffmpeg/error.hpp"
+#include "player/decode/prober.hpp"
 
 namespace onair::fuzz {
 namespace {

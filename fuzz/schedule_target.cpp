@@ -2,8 +2,8 @@
 #include <fstream>
 #include <functional>
 
-#include "app/day_pipeline.hpp"
-#include "app/plan_report.hpp"
+#include "station/day_pipeline.hpp"
+#include "cli/plan_report.hpp"
 #include "fuzz/input_file.hpp"
 #include "fuzz/targets.hpp"
 #include "scheduler/edl.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // Named spdlog loggers per subsystem ("decode", "output", "relay", "engine", "asrun",
 // "aircheck", "station", ...): each is a clone of spdlog's default logger, registered under
-// its name, so the sinks and level the app sets up (app/logging.cpp) apply to all of them.
+// its name, so the sinks and level the app sets up (station/logging.cpp) apply to all of them.
 #include <memory>
 #include <spdlog/spdlog.h>
 #include <string>

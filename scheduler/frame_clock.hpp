@@ -1,7 +1,7 @@
 #pragma once
 // Output frame indices and the clock that maps them to wall time. The engine works in
 // frames; a FrameClock says when a frame airs. The virtual clock (render) is exact; the
-// real clock (player/real_clock.hpp) is fitted from the sound card's timing stamps.
+// real clock (player/output/real_clock.hpp) is fitted from the sound card's timing stamps.
 #include <cstdint>
 
 #include "scheduler/local_day.hpp"

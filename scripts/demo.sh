@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONAIR_BUILD_DIR:-$here/build}
 ONAIR_BUILD_DIR=$build "$here/scripts/build.sh"
 "$here/scripts/make-demo-media.sh" "$here/media"
-onair="$build/app/onair"
+onair="$build/cli/onair"
 day="$here/schedules/2011-11-26.yaml"
 out="$here/out"
 mkdir -p "$out"

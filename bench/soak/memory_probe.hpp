@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "player/output.hpp"
+#include "player/output/output.hpp"
 
 namespace onair::soak {
 

@@ -10,7 +10,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "player/prober.hpp"
+#include "player/decode/prober.hpp"
 
 namespace onair::soak {
 

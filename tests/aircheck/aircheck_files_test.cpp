@@ -1,4 +1,4 @@
-#include "player/aircheck_files.hpp"
+#include "player/monitor/aircheck_files.hpp"
 
 #include <gtest/gtest.h>
 

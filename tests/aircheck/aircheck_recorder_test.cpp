@@ -12,8 +12,8 @@
 #include <sstream>
 #include <vector>
 
-#include "player/aircheck.hpp"
-#include "player/output_tee.hpp"
+#include "player/monitor/aircheck.hpp"
+#include "player/output/tee.hpp"
 #include "support/test_media.hpp"
 
 namespace onair {

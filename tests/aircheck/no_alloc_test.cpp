@@ -7,8 +7,8 @@
 #include <new>
 #include <vector>
 
-#include "player/aircheck.hpp"
-#include "player/silence_detector.hpp"
+#include "player/monitor/aircheck.hpp"
+#include "player/monitor/silence_detector.hpp"
 #include "support/test_media.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "player/silence_detector.hpp"
+#include "player/monitor/silence_detector.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,9 +13,9 @@
 #include <sstream>
 #include <thread>
 
-#include "app/control_client.hpp"
-#include "app/control_server.hpp"
-#include "app/station_control.hpp"
+#include "cli/control_client.hpp"
+#include "station/control_server.hpp"
+#include "station/control.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair;

@@ -14,8 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "app/control_server.hpp"
-#include "app/station_control.hpp"
+#include "station/control_server.hpp"
+#include "station/control.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair;

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <thread>
 
-#include "app/station.hpp"
+#include "station/station.hpp"
 #include "engine/engine_fixture.hpp"
-#include "player/output_null.hpp"
+#include "player/output/null.hpp"
 
 namespace onair::test {
 

@@ -8,8 +8,8 @@
 #include <random>
 
 #include "decoder/decode_helpers.hpp"
-#include "player/ffmpeg_error.hpp"
-#include "player/prober.hpp"
+#include "player/ffmpeg/error.hpp"
+#include "player/decode/prober.hpp"
 
 namespace onair::test {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "player/decoder.hpp"
+#include "player/decode/decoder.hpp"
 #include "support/test_media.hpp"
 
 namespace onair::test {

@@ -1,7 +1,7 @@
-// The arithmetic behind exact seeked cue-ins (see player/decode_seek.hpp).
+// The arithmetic behind exact seeked cue-ins (see player/decode/seek.hpp).
 #include <gtest/gtest.h>
 
-#include "player/decode_seek.hpp"
+#include "player/decode/seek.hpp"
 
 namespace onair {
 namespace {

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "decoder/decode_helpers.hpp"
-#include "player/ffmpeg_error.hpp"
+#include "player/ffmpeg/error.hpp"
 
 namespace onair::test {
 namespace {

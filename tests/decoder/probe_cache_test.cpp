@@ -7,7 +7,7 @@
 #include <chrono>
 #include <fstream>
 
-#include "player/probe_cache.hpp"
+#include "player/decode/probe_cache.hpp"
 #include "support/test_media.hpp"
 
 namespace onair::test {

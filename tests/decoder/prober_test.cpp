@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "decoder/decode_helpers.hpp"
-#include "player/prober.hpp"
+#include "player/decode/prober.hpp"
 
 namespace onair::test {
 namespace {

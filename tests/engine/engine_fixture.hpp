@@ -7,8 +7,8 @@
 #include <fstream>
 #include <numbers>
 
-#include "player/engine.hpp"
-#include "player/prober.hpp"
+#include "player/engine/engine.hpp"
+#include "player/decode/prober.hpp"
 #include "scheduler/loader.hpp"
 #include "support/test_media.hpp"
 

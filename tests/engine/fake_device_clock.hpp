@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "engine/engine_fixture.hpp"
-#include "player/real_clock.hpp"
+#include "player/output/real_clock.hpp"
 
 namespace onair::test {
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <random>
 
-#include "player/real_clock.hpp"
+#include "player/output/real_clock.hpp"
 
 using namespace onair;
 using namespace std::chrono_literals;

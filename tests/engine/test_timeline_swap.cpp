@@ -2,7 +2,7 @@
 // disturb what is already on air or pre-rolled: a crossfade in progress, or the cut fade
 // that ends at a hard start, airs sample for sample as it would have without the swap.
 #include "engine/engine_fixture.hpp"
-#include "player/envelope.hpp"
+#include "player/pcm/envelope.hpp"
 
 using namespace onair;
 using namespace onair::test;

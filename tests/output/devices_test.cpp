@@ -1,11 +1,11 @@
-#include "player/devices.hpp"
+#include "player/output/portaudio/devices.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "player/output_null.hpp"
-#include "player/output_wav.hpp"
-#include "player/portaudio_output.hpp"
+#include "player/output/null.hpp"
+#include "player/output/wav.hpp"
+#include "player/output/portaudio/output.hpp"
 
 namespace onair {
 namespace {

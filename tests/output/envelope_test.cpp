@@ -1,4 +1,4 @@
-#include "player/envelope.hpp"
+#include "player/pcm/envelope.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "player/mix.hpp"
+#include "player/pcm/mix.hpp"
 
 namespace onair {
 namespace {

@@ -1,4 +1,4 @@
-#include "player/output_null.hpp"
+#include "player/output/null.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "player/pacer.hpp"
+#include "player/output/pacer.hpp"
 
 namespace onair {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "player/devices.hpp"
-#include "player/portaudio_output.hpp"
+#include "player/output/portaudio/devices.hpp"
+#include "player/output/portaudio/output.hpp"
 #include "support/jack_server.hpp"
 #include "support/test_media.hpp"
 

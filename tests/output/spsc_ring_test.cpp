@@ -1,4 +1,4 @@
-#include "player/spsc_ring.hpp"
+#include "player/output/spsc_ring.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "player/output_wav.hpp"
+#include "player/output/wav.hpp"
 
 #include <gtest/gtest.h>
 

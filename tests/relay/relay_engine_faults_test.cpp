@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "engine/engine_fixture.hpp"
-#include "player/source_factory.hpp"
+#include "player/source/factory.hpp"
 
 extern char** environ;
 

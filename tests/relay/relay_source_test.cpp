@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "player/source_factory.hpp"
+#include "player/source/factory.hpp"
 #include "support/test_media.hpp"
 
 extern char** environ;

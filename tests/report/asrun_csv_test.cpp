@@ -6,8 +6,8 @@
 #include <iterator>
 #include <sstream>
 
-#include "app/asrun_report.hpp"
-#include "player/asrun_log.hpp"
+#include "cli/asrun_report.hpp"
+#include "player/asrun/log.hpp"
 #include "support/test_media.hpp"
 
 namespace onair::test {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "player/asrun_log.hpp"
+#include "player/asrun/log.hpp"
 #include "support/test_media.hpp"
 #include "support/tmpfs_mount.hpp"
 

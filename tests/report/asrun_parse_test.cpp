@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "app/asrun_report.hpp"
+#include "cli/asrun_report.hpp"
 
 namespace onair::test {
 const std::string& two_day_log();  // asrun_fixture.cpp

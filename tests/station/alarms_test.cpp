@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "app/alarms.hpp"
+#include "station/alarms.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair;

@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "app/disk_monitor.hpp"
+#include "station/disk_monitor.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair;

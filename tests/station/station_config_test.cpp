@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "app/station_config.hpp"
+#include "station/config.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair;

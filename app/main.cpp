@@ -1,3 +1,0 @@
-#include "app/cli.hpp"
-
-int main(int argc, char** argv) { return onair::run_cli(argc, argv); }

@@ -1,0 +1,163 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/control_client.hpp"
+#include "station/logging.hpp"
+
+namespace onair {
+namespace {
+
+constexpr int kUsage = 2;
+
+void add_common(CLI::App* cmd, CommonOptions& common) {
+  cmd->add_option("--media-root", common.media_root, "Folder that media paths are relative to")
+      ->type_name("DIR");
+  cmd->add_option("--probe-cache", common.probe_cache,
+                  "Media probe cache file (default: $XDG_CACHE_HOME/onair/probe-cache.json)")
+      ->type_name("FILE");
+  cmd->add_flag("--no-probe-cache", common.no_probe_cache, "Probe every file afresh, keep no cache");
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"onair — radio playout: checks, plans and airs a station's daily schedule.\n"
+               "Example: onair check schedules/2011-11-26.yaml", "onair"};
+  app.set_version_flag("--version", "onair 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options (--log-level, --log-file) may follow the subcommand
+  LogSettings log;
+  app.add_option("--log-level", log.level, "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str();
+  app.add_option("--log-file", log.file, "Also log to this file (rotated at 10 MB)")->type_name("FILE");
+
+  CommonOptions common;
+  std::vector<std::string> check_files;
+  auto* check = app.add_subcommand("check", "Check schedules for errors before they air.\n"
+                                            "Prints FILE:LINE:COL: error|warning: message lines.\n"
+                                            "Exit 0 ok (warnings allowed), 1 errors, 2 usage.\n"
+                                            "Example: onair check schedules/2011-11-26.yaml --media-root media");
+  check->add_option("SCHEDULE", check_files, "Day schedule files (YAML)")->required();
+  add_common(check, common);
+
+  std::string plan_file;
+  bool plan_as_json = false;
+  auto* plan = app.add_subcommand("plan", "Print the day's timeline: planned start and end of every item,\n"
+                                          "programme boundaries, cuts and gaps.\n"
+                                          "Example: onair plan schedules/2011-11-26.yaml --json");
+  plan->add_option("SCHEDULE", plan_file, "Day schedule file (YAML)")->required();
+  plan->add_flag("--json", plan_as_json, "Machine-readable JSON instead of the table");
+  add_common(plan, common);
+
+  RenderArgs render_args;
+  auto* render = app.add_subcommand("render", "Run the playout engine on a virtual clock, as fast as it can, into a WAV file.\n"
+                                              "Sample 0 of the file is time --from. T is HH:MM[:SS[.mmm]] on the\n"
+                                              "schedule's date, or an ISO date-time (2011-11-26T05:29:50).\n"
+                                              "Example: onair render schedules/2011-11-26.yaml --from 05:29:50 --to 05:36 --out day.wav --asrun day.jsonl");
+  render->add_option("SCHEDULE", render_args.schedule, "Day schedule file (YAML)")->required();
+  render->add_option("--from", render_args.from, "Start time")->required()->type_name("T");
+  render->add_option("--to", render_args.to, "End time")->required()->type_name("T");
+  render->add_option("--out", render_args.out, "Output WAV file")->required()->type_name("FILE.wav");
+  render->add_option("--asrun", render_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
+  add_common(render, common);
+
+  PlayArgs play_args;
+  auto* play = app.add_subcommand("play", "Play the schedule in real time from now, joining what should be on air.\n"
+                                          "Ends after the schedule's last programme; Ctrl-C (SIGINT/SIGTERM) ends it cleanly.\n"
+                                          "OUT: default | pa:NAME | wav:PATH | null\n"
+                                          "Example: onair play schedules/2011-11-26.yaml --output pa:system --asrun asrun.jsonl");
+  play->add_option("SCHEDULE", play_args.schedule, "Day schedule file (YAML)")->required();
+  play->add_option("--output", play_args.output, "Where the audio goes")->capture_default_str()->type_name("OUT");
+  play->add_option("--asrun", play_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
+  play->add_option("--from", play_args.from, "Rehearse: play in real time as if the clock said T now")->type_name("T");
+  add_common(play, common);
+
+  auto* devices = app.add_subcommand("devices", "List PortAudio output devices (for --output pa:NAME).\n"
+                                                "Example: onair devices");
+
+  std::string report_file;
+  bool report_csv = false;
+  auto* report = app.add_subcommand("report", "The broadcast record for a station manager: planned vs aired per item,\n"
+                                              "offsets, cuts, failures, totals.\n"
+                                              "Example: onair report asrun/2011-11-26.jsonl --csv");
+  report->add_option("ASRUN", report_file, "As-run log (JSON lines)")->required();
+  report->add_flag("--csv", report_csv, "CSV, one row per record");
+
+  std::string run_config;
+  auto* run = app.add_subcommand("run", "The station daemon: plays continuously across days (day files, weekday\n"
+                                        "templates, a default), applies schedule edits, serves the control API,\n"
+                                        "raises alarms. See docs/config.md and onair.example.yaml.\n"
+                                        "Example: onair run --config /etc/onair/onair.yaml");
+  run->add_option("--config", run_config, "Station configuration (YAML)")->required()->type_name("FILE");
+
+  ControlArgs control_args;
+  std::map<std::string, CLI::App*> control_commands;
+  auto add_control = [&](const std::string& name, const std::string& help) {
+    auto* c = app.add_subcommand(name, help);
+    c->add_option("--control", control_args.control, "Daemon control address")->capture_default_str()->type_name("HOST:PORT");
+    c->add_option("--token", control_args.token, "Control token (default: $ONAIR_TOKEN)");
+    control_commands[name] = c;
+    return c;
+  };
+  add_control("status", "What is on air, next, alarms (from the running daemon).\nExample: onair status")
+      ->add_flag("--json", control_args.json, "The raw JSON snapshot");
+  add_control("skip", "End the item on air now (with the cut fade); what follows starts.\nExample: onair skip");
+  add_control("stop-after-current", "Hold after the item on air (--off: resume, rejoining the schedule).\n"
+                                    "Example: onair stop-after-current")
+      ->add_flag("--off", control_args.off, "Cancel the hold");
+  for (const char* name : {"insert", "break-in"}) {
+    auto* c = add_control(name, std::string(name) == "insert"
+                                    ? "Insert a file after the item on air.\nExample: onair insert jingles/opening.mp3"
+                                    : "Break in at once with a file (e.g. a storm warning), then rejoin the schedule.\n"
+                                      "Example: onair break-in canh-bao/bao-so-9.mp3 --repeat 2");
+    c->add_option("FILE", control_args.file, "File relative to the daemon's media root")->required();
+    c->add_option("--title", control_args.title, "Title for the as-run log");
+    c->add_option("--gain", control_args.gain_db, "Gain in dB");
+    if (std::string(name) == "break-in") c->add_option("--repeat", control_args.repeat, "Times to air it (1-10)");
+  }
+  add_control("reload", "Re-read the schedules now.\nExample: onair reload");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (what.empty()) what = "invalid command line";
+    std::cerr << "onair: " << what << " (see 'onair --help')\n";
+    return kUsage;
+  }
+  std::string error;
+  if (!setup_logging(log, error)) {
+    std::cerr << "onair: " << error << "\n";
+    return kUsage;
+  }
+  try {
+    if (check->parsed()) return cmd_check(check_files, common);
+    if (plan->parsed()) return cmd_plan(plan_file, plan_as_json, common);
+    if (render->parsed()) return cmd_render(render_args, common);
+    if (play->parsed()) return cmd_play(play_args, common);
+    if (devices->parsed()) return cmd_devices();
+    if (report->parsed()) return cmd_report(report_file, report_csv);
+    if (run->parsed()) return cmd_run(run_config, app.get_option("--log-level")->count() ? std::optional(log.level) : std::nullopt);
+    for (const auto& [name, cmd] : control_commands)
+      if (cmd->parsed()) return control_command(name, control_args);
+  } catch (const std::exception& e) {
+    logger("app")->critical("{}", e.what());
+    std::cerr << "onair: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return kUsage;
+}
+
+}  // namespace onair

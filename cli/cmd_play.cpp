@@ -1,0 +1,133 @@
+// `onair play`: real time from now on an output device, joining what should be on air.
+#include <pthread.h>
+#include <signal.h>
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <thread>
+
+#include "station/broadcast_days.hpp"
+#include "cli/commands.hpp"
+#include "station/logging.hpp"
+#include "cli/media_probing.hpp"
+#include "player/output/portaudio/devices.hpp"
+#include "player/asrun/queue.hpp"
+#include "player/engine/engine.hpp"
+#include "player/output/real_clock.hpp"
+
+namespace onair {
+namespace {
+
+// The system clock seen `offset` later or earlier: `play --from` rehearses a day at
+// another time of day in real time.
+class ShiftedWallClock final : public WallClock {
+ public:
+  ShiftedWallClock(const WallClock& inner, Duration offset) : inner_(inner), offset_(offset) {}
+  MonoTime mono_now() const override { return inner_.mono_now(); }
+  TimePoint sys_now() const override { return inner_.sys_now() + offset_; }
+
+ private:
+  const WallClock& inner_;
+  Duration offset_;
+};
+
+// Turns SIGINT/SIGTERM into a stop request (the signals are blocked in every thread and
+// taken here synchronously, so no handler runs inside the engine).
+class SignalStopper {
+ public:
+  SignalStopper() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::jthread([this](std::stop_token own) {
+      const timespec tick{0, 200'000'000};
+      while (!own.stop_requested()) {
+        const int sig = sigtimedwait(&set_, nullptr, &tick);
+        if (sig == SIGINT || sig == SIGTERM) {
+          logger("app")->warn("signal {} received: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+          source_.request_stop();
+          return;
+        }
+      }
+    });
+  }
+  std::stop_token token() const { return source_.get_token(); }
+
+ private:
+  sigset_t set_{};
+  std::stop_source source_;
+  std::jthread thread_;
+};
+
+}  // namespace
+
+int cmd_devices() {
+  try {
+    const auto devices = list_devices();
+    if (devices.empty()) {
+      std::cout << "no audio output devices found\n";
+      return 1;
+    }
+    std::cout << format_devices(devices);
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "onair: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int cmd_play(const PlayArgs& args, const CommonOptions& common) {
+  SignalStopper signals;  // first, so every thread started below inherits the blocked mask
+  auto log = logger("app");
+  auto prober = make_media_prober(common);
+  auto timeline = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play");
+  if (!timeline) return 1;
+  const LocalDay& day = timeline->local();
+  const WallClock* wall = &system_wall_clock();
+  std::optional<ShiftedWallClock> shifted;
+  if (args.from) {
+    std::string error;
+    const auto when = parse_when(*args.from, day, error);
+    if (!when) {
+      std::cerr << "onair: " << error << "\n";
+      return 2;
+    }
+    shifted.emplace(system_wall_clock(), *when - system_wall_clock().sys_now());
+    wall = &*shifted;
+    log->info("rehearsal: playing as if it were {}", day.iso(*when));
+  }
+  std::unique_ptr<Output> output;
+  AudioFormat format;
+  std::unique_ptr<AsRunLog> asrun;
+  std::unique_ptr<AsRunQueue> asrun_queue;  // the disk is written on its own thread, never the engine's
+  try {
+    if (args.asrun) {  // first: no output file or device for nothing
+      asrun = std::make_unique<AsRunLog>(*args.asrun, day);
+      asrun_queue = std::make_unique<AsRunQueue>(*asrun);
+    }
+    output = make_output(args.output, OutputOptions{});
+    format = output->open(AudioFormat{});
+  } catch (const std::exception& e) {
+    std::cerr << "onair: " << e.what() << "\n";
+    return 1;
+  }
+  RealClock clock([&] { return output->stamp(); }, *wall, format.sample_rate);
+  MediaSourceFactory sources;
+  EngineOptions engine_options;
+  engine_options.realtime = true;
+  engine_options.end_status = "played";
+  engine_options.end_detail = "";
+  Engine engine(*timeline, clock, *output, sources, asrun_queue.get(), format, engine_options);
+  log->info("playing {} to {} from {}", args.schedule, output->describe(), day.iso(wall->sys_now()));
+  engine.run(Engine::kForever, signals.token());
+  output->close();
+  const auto stats = output->stats();
+  log->info("stopped after {}; {} failures, {} underruns, drift {:.1f} ppm",
+            format_duration(duration_of(engine.stats().frames, format.sample_rate)), engine.stats().failures,
+            stats.underruns, clock.drift_ppm());
+  return 0;
+}
+
+}  // namespace onair

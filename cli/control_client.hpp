@@ -1,0 +1,39 @@
+#pragma once
+// The CLI side of the control API: `onair status|skip|stop-after-current|insert|break-in|reload`
+// send one request to a running daemon and print the answer for a person.
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "station/control_server.hpp"
+
+namespace onair {
+
+struct ControlArgs {
+  std::string control = kDefaultControlAddress;  // --control HOST:PORT
+  std::optional<std::string> token;              // --token; unset: $ONAIR_TOKEN, else none
+  std::string file;                              // insert, break-in: relative to the daemon's media root
+  std::optional<std::string> title;              // insert, break-in
+  std::optional<double> gain_db;                 // insert, break-in
+  std::optional<int> repeat;                     // break-in
+  bool off = false;                              // stop-after-current --off: cancel the hold
+  bool json = false;                             // status --json: the raw snapshot
+  int timeout_s = 15;                            // waiting for the answer
+};
+
+// Exit codes of the control subcommands.
+inline constexpr int kControlOk = 0;
+inline constexpr int kControlRefused = 1;      // the daemon answered 4xx/5xx (message printed)
+inline constexpr int kControlUsage = 2;        // bad --control address or command name
+inline constexpr int kControlUnreachable = 3;  // no answer: "cannot reach onair at HOST:PORT: ..."
+
+// name: status | skip | stop-after-current | insert | break-in | reload.
+// Prints the result on `out` (stdout), errors as one line on `err` (stderr).
+int control_command(const std::string& name, const ControlArgs& args);
+int control_command(const std::string& name, const ControlArgs& args, std::ostream& out, std::ostream& err);
+
+// The human-readable status (a few lines, each ending in '\n'); tolerant of missing fields.
+std::string format_status(const nlohmann::json& status);
+
+}  // namespace onair

@@ -1,0 +1,219 @@
+// Requests from other threads (control API, reloads, alarms) and the status snapshot.
+// Other threads only touch `Requests` under its mutex; the engine thread applies them
+// between blocks, so the render path itself takes no locks.
+#include "player/log.hpp"
+
+#include "player/engine/engine.hpp"
+#include "player/engine/active.hpp"
+
+#include <unordered_set>
+
+namespace onair {
+
+
+std::unique_ptr<Engine::Requests> Engine::make_requests() { return std::make_unique<Requests>(); }
+
+void Engine::replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect) {
+  std::lock_guard lock(requests_->mutex);
+  requests_->timeline = std::move(timeline);
+  requests_->protect = protect;
+}
+
+void Engine::skip() {
+  std::lock_guard lock(requests_->mutex);
+  requests_->skip = true;
+}
+
+void Engine::hold(bool enable) {
+  std::lock_guard lock(requests_->mutex);
+  requests_->hold = enable;
+}
+
+void Engine::break_in(BreakIn request) {
+  std::lock_guard lock(requests_->mutex);
+  requests_->break_in = std::move(request);
+}
+
+void Engine::fail_current(std::string reason) {
+  std::lock_guard lock(requests_->mutex);
+  requests_->fail = std::move(reason);
+}
+
+void Engine::set_asrun(AsRunSink* asrun) {
+  std::lock_guard lock(requests_->mutex);
+  requests_->asrun = asrun;
+}
+
+EngineStatus Engine::status() const {
+  std::lock_guard lock(requests_->mutex);
+  return requests_->status;
+}
+
+std::shared_ptr<const Timeline> Engine::timeline() const {
+  std::lock_guard lock(requests_->mutex);
+  return requests_->current ? requests_->current : timeline_;
+}
+
+namespace {
+
+std::shared_ptr<spdlog::logger> control_log() { return named_logger("engine"); }
+
+}  // namespace
+
+void Engine::apply_requests(FrameCount frame) {
+  Requests taken;
+  {
+    std::lock_guard lock(requests_->mutex);
+    taken.timeline = std::move(requests_->timeline);
+    requests_->timeline.reset();
+    taken.protect = requests_->protect;
+    taken.skip = std::exchange(requests_->skip, false);
+    taken.hold = std::exchange(requests_->hold, std::nullopt);
+    taken.break_in = std::exchange(requests_->break_in, std::nullopt);
+    taken.fail = std::exchange(requests_->fail, std::nullopt);
+    taken.asrun = std::exchange(requests_->asrun, std::nullopt);
+  }
+  if (taken.asrun) asrun_ = *taken.asrun;
+  const FrameCount cut = frames_in(timeline_->merged().cut_fade, format_.sample_rate);
+  // Ends what is on air `cut` frames from now with the cut fade.
+  auto cut_on_air = [&](const std::string& why, bool as_fact) {
+    FrameCount end = frame;
+    for (auto& a : active_) {
+      if (!a->started || a->seg.end <= frame) continue;
+      a->seg.end = std::min(a->seg.end, frame + cut);
+      a->seg.cut = true;
+      a->seg.cut_fade = a->seg.end - frame;
+      a->seg.note = why;
+      if (as_fact) record_fact(*a, a->seg.end);
+      end = std::max(end, a->seg.end);
+    }
+    return end;
+  };
+  if (taken.timeline) {
+    timeline_ = std::move(taken.timeline);
+    {
+      std::lock_guard lock(requests_->mutex);
+      requests_->current = timeline_;
+    }
+    // The item on air and the next few seconds stay as they are.
+    FrameCount keep = frame + taken.protect.count() * format_.sample_rate;
+    for (const auto& a : active_)
+      if (a->started && is_item(a->seg)) keep = std::max(keep, a->seg.end);
+    control_log()->info("new schedule applies from {}", timeline_->local().iso(clock_.time_of(keep)));
+    if (!held_ && resume_at_ < 0) replan(frame, false, keep);
+    forget_days_gone();
+  }
+  if (taken.fail) {
+    for (auto& a : active_) {
+      if (!a->started || !is_item(a->seg)) continue;
+      record_end(*a, frame, "failed", *taken.fail);
+      record_fact(*a, frame);
+      a->seg.end = -1;
+      ++stats_.failures;
+    }
+    std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
+    if (!held_ && resume_at_ < 0) replan(frame, false);
+  }
+  if (taken.skip) {
+    control_log()->warn("skip requested by the operator");
+    const FrameCount end = cut_on_air("skipped by the operator", true);
+    if (!held_ && resume_at_ < 0) replan(end, false);
+  }
+  if (taken.hold) {
+    if (*taken.hold) {
+      hold_after_current_ = true;
+    } else if (held_ || hold_after_current_) {
+      held_ = hold_after_current_ = false;
+      control_log()->warn("resumed by the operator: joining the schedule");
+      replan(frame, true);
+    }
+  }
+  if (taken.break_in) {
+    const BreakIn& b = *taken.break_in;
+    control_log()->warn("break-in: '{}' × {}", b.title, b.repeat);
+    const FrameCount start = cut_on_air("interrupted by a break-in", false);
+    // Everything planned is dropped; the schedule is rejoined when the break-in ends.
+    std::erase_if(active_, [&](const auto& a) { return !a->started; });
+    pending_.clear();
+    const FrameCount length = frames_in(b.length, format_.sample_rate);
+    FrameCount at = start;
+    for (int k = 0; k < b.repeat; ++k) {
+      Segment s;
+      s.kind = Segment::Kind::file;
+      s.source = b.source;
+      s.display_source = b.display_source.empty() ? b.source : b.display_source;
+      s.title = b.title;
+      s.program_id = "break-in";
+      s.day = timeline_->local().iso(clock_.time_of(at)).substr(0, 10);
+      s.item = static_cast<std::size_t>(k);
+      s.uid = std::hash<std::string>{}("break-in/" + std::to_string(frame) + "/" + std::to_string(k));
+      s.start = s.origin = at;
+      s.length = length;
+      s.end = at + length;
+      s.gain_db = b.gain_db;
+      s.scheduled = clock_.time_of(at);
+      s.planned = b.length;
+      pending_.push_back(std::move(s));
+      at += length;
+    }
+    resume_at_ = at;
+    held_ = hold_after_current_ = false;
+  }
+}
+
+// A station runs for months: what it remembers of days that left the timeline (the window
+// moved on at midnight) would otherwise grow by a few hundred entries a day.
+void Engine::forget_days_gone() {
+  const Schedule& merged = timeline_->merged();
+  std::unordered_set<std::uint64_t> uids;
+  for (const auto& p : merged.programs)
+    for (const auto& i : p.items) uids.insert(i.uid);
+  std::erase_if(facts_.played_length, [&](const auto& f) { return !uids.contains(f.first); });
+  std::erase_if(skipped_recorded_, [&](std::uint64_t uid) { return !uids.contains(uid); });
+  // Anchors are looked up by the plan's own times, none of which precede its first programme.
+  if (merged.programs.empty()) return;
+  Duration first = merged.programs.front().at;
+  for (const auto& p : merged.programs) first = std::min(first, p.at);
+  const TimePoint since = timeline_->local().at(first).time;
+  std::erase_if(anchors_, [&](const auto& a) { return a.first < since; });
+}
+
+void Engine::update_status(FrameCount frame) {
+  EngineStatus st;
+  st.frame = frame;
+  st.now = clock_.time_of(frame);
+  st.held = held_ || hold_after_current_;
+  st.drift_ppm = clock_.drift_ppm();
+  st.failures = stats_.failures;
+  auto entry = [&](const Segment& s) {
+    return EngineStatus::Entry{s.title, s.program_id, s.display_source, to_string(s.kind), clock_.time_of(s.start),
+                               clock_.time_of(s.end)};
+  };
+  const Segment* on_air = nullptr;
+  for (const auto& a : active_)
+    if (a->started && a->seg.start <= frame && frame < a->seg.end && (!on_air || a->seg.start >= on_air->start))
+      on_air = &a->seg;
+  if (on_air) st.on_air = entry(*on_air);
+  const Segment* next = nullptr;
+  for (const auto& a : active_)
+    if (!a->started && !a->seg.skipped && (!next || a->seg.start < next->start)) next = &a->seg;
+  for (const auto& s : pending_) {  // by start: the first one aired is the earliest
+    if (s.skipped) continue;
+    if (!next || s.start < next->start) next = &s;
+    break;
+  }
+  if (next) st.next = entry(*next);
+  const Schedule& merged = timeline_->merged();
+  const TimePoint now = st.now;
+  for (const auto& p : merged.programs) {
+    if (p.start != StartMode::hard) continue;
+    const TimePoint at = timeline_->local().at(p.at).time;
+    if (at <= now) continue;
+    st.next_hard_start = EngineStatus::Entry{p.title.empty() ? p.id : p.title, p.id, "", "programme", at, at};
+    break;
+  }
+  std::lock_guard lock(requests_->mutex);
+  requests_->status = std::move(st);
+}
+
+}  // namespace onair

@@ -1,0 +1,393 @@
+#include "player/engine/engine.hpp"
+#include "player/log.hpp"
+
+#include <algorithm>
+#include <spdlog/spdlog.h>
+
+#include "player/engine/active.hpp"
+#include "player/pcm/envelope.hpp"
+#include "scheduler/hard_starts.hpp"
+#include "player/pcm/mix.hpp"
+
+namespace onair {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> engine_log() { return named_logger("engine"); }
+
+bool has_source(const Segment& s) {
+  return s.kind == Segment::Kind::file || s.kind == Segment::Kind::relay || s.kind == Segment::Kind::fill;
+}
+
+}  // namespace
+
+Engine::Engine(const Timeline& timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+               AsRunSink* asrun, AudioFormat format, EngineOptions options)
+    : Engine(std::shared_ptr<const Timeline>(std::shared_ptr<const Timeline>(), &timeline), clock, output, sources,
+             asrun, format, std::move(options)) {}
+
+Engine::Engine(std::shared_ptr<const Timeline> timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+               AsRunSink* asrun, AudioFormat format, EngineOptions options)
+    : timeline_(std::move(timeline)), clock_(clock), output_(output), sources_(sources), asrun_(asrun),
+      format_(format), options_(std::move(options)), requests_(make_requests()) {
+  mix_.resize(static_cast<std::size_t>(options_.block * format_.channels));
+  scratch_.resize(mix_.size());
+}
+
+Engine::~Engine() = default;
+
+void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
+  ++stats_.replans;
+  const Plan plan = timeline_->plan(&facts_);
+  // Anchors are committed only once audio depends on them (the frame is reached); later
+  // ones follow the clock's latest fit at every re-plan.
+  EdlContext context{&anchors_, frame, &bad_files_};
+  const FrameCount from = std::max(frame, keep_until);
+  std::vector<Segment> edl = build_edl(*timeline_, plan, clock_, from, join || keep_until > frame, context);
+  fit_to_hard_starts(edl, *timeline_, plan, clock_, &anchors_, frame);  // the clock may have moved (a step)
+  // Protected: what starts before `keep_until` airs as it was planned, pre-rolled or not yet
+  // (else the new plan, built from `keep_until`, would join an item that crossfades in
+  // before it part-way through).
+  std::vector<Segment> protected_pending;
+  while (!pending_.empty() && pending_.front().start < keep_until) {
+    Segment& s = pending_.front();
+    std::erase_if(edl, [&](const Segment& e) { return e.same_as(s); });
+    protected_pending.push_back(std::move(s));
+    pending_.pop_front();
+  }
+  std::vector<std::unique_ptr<Active>> kept;
+  for (auto& a : active_) {
+    if (!a->started && a->seg.start < keep_until) {  // protected: airs as it was planned
+      std::erase_if(edl, [&](const Segment& s) { return s.same_as(a->seg); });
+      kept.push_back(std::move(a));
+      continue;
+    }
+    auto match = std::find_if(edl.begin(), edl.end(), [&](const Segment& s) { return s.same_as(a->seg); });
+    if (match != edl.end()) {
+      if (!a->started) {
+        // Moving a future start needs no reopening unless the source position changes.
+        const FrameCount old_cue = a->seg.cue_in + (a->seg.start - a->seg.origin);
+        if (match->cue_in + (match->start - match->origin) != old_cue) a->source.reset();
+        a->seg = *match;
+      } else if (match->origin == a->seg.origin) {
+        a->seg.end = match->end;
+        a->seg.cut = match->cut;
+        a->seg.cut_fade = match->cut_fade;
+        a->seg.xfade_out = match->xfade_out;
+        a->seg.note = match->note;
+      }
+      edl.erase(match);
+    } else if (!a->started) {
+      continue;  // no longer planned: drop it
+    }
+    kept.push_back(std::move(a));
+  }
+  active_ = std::move(kept);
+  for (auto& s : edl)
+    if (!s.skipped && s.start < frame) s.start = frame;  // re-anchoring moved it a hair earlier
+  edl.insert(edl.begin(), std::make_move_iterator(protected_pending.begin()),
+             std::make_move_iterator(protected_pending.end()));
+  std::stable_sort(edl.begin(), edl.end(), [](const Segment& a, const Segment& b) { return a.start < b.start; });
+  pending_.assign(std::make_move_iterator(edl.begin()), std::make_move_iterator(edl.end()));
+  replan_needed_ = false;
+}
+
+// Nothing has aired yet, so a file slow to open at the start (a cold disk, a loaded or
+// sanitized build) is waited for rather than failed; the clock then starts from the new
+// now and the join is placed again, so what airs and what the as-run says match the
+// schedule however slowly the process started. Relays keep their own stand-in rules.
+void Engine::join_at_start() {
+  replan(0, true);
+  if (!options_.realtime) return;
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    preroll(0);
+    bool late = false;
+    for (auto& a : active_) {
+      if (a->seg.start != 0 || a->seg.skipped || !a->source || a->seg.kind == Segment::Kind::relay) continue;
+      if (a->source->state() != Source::State::opening) continue;
+      if (a->source->wait(1, options_.realtime_wait) || a->source->state() != Source::State::opening) continue;
+      late = true;
+      a->source->wait(1, std::chrono::milliseconds(options_.render_wait));
+    }
+    if (!late) return;
+    engine_log()->info("a source was slow to open at the start: joining again from the new time");
+    clock_.restart_now();
+    replan(0, true);
+  }
+}
+
+void Engine::preroll(FrameCount frame) {
+  const FrameCount files = frame + frames_of(options_.preroll), relays = frame + frames_of(options_.relay_preroll);
+  auto due = [&](const Segment& s) { return s.start <= (s.kind == Segment::Kind::relay ? relays : files); };
+  // Only the front of pending_ (up to the relay horizon) is looked at, so a call costs what
+  // is near, not the whole window. Due segments move out in order; the rest stay in order.
+  std::size_t near = 0;
+  while (near < pending_.size() && pending_[near].start <= relays) ++near;
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < near; ++i) {
+    if (!due(pending_[i])) continue;
+    auto a = std::make_unique<Active>();
+    a->seg = std::move(pending_[i]);
+    active_.push_back(std::move(a));
+    ++moved;
+  }
+  if (moved > 0) {
+    // Packs the ones not yet due against the rest (moved-from ones keep start and kind).
+    std::size_t to = near;
+    for (std::size_t i = near; i-- > 0;)
+      if (!due(pending_[i]) && --to != i) pending_[to] = std::move(pending_[i]);
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(to));
+  }
+
+  for (auto& a : active_) {
+    if (a->seg.skipped || !has_source(a->seg) || a->source || a->started) continue;
+    a->source = sources_.open(a->seg, a->seg.start, format_);
+  }
+  // A source that failed before air: record it, re-plan so what follows takes its place.
+  for (auto& a : active_) {
+    if (a->started || !a->source || a->source->state() != Source::State::failed || a->source->readable() > 0) continue;
+    ++stats_.failures;
+    const std::string error = a->source->error();
+    engine_log()->error("'{}' ({}) failed before air: {}", a->seg.title, a->seg.source, error);
+    a->started_at = std::max(a->seg.start, frame);
+    record_end(*a, a->started_at, "failed", error);
+    record_fact(*a, a->seg.origin);
+    a->seg.end = a->seg.start;  // dropped below
+    replan_needed_ = true;
+  }
+  std::erase_if(active_, [](const auto& a) { return !a->started && a->seg.end == a->seg.start && !a->seg.skipped; });
+}
+
+void Engine::record_fact(const Active& a, FrameCount ended_at) {
+  const Segment& s = a.seg;
+  if (s.kind == Segment::Kind::fill) {
+    if (ended_at <= s.origin) bad_files_.insert(s.source);
+    return;
+  }
+  if (!is_item(s)) return;
+  facts_.played_length[s.uid] = duration_of(std::max<FrameCount>(0, ended_at - s.origin),
+                                                           format_.sample_rate);
+}
+
+bool Engine::start_due(FrameCount frame) {
+  for (auto& a : active_) {
+    if (a->started || a->seg.start != frame) continue;
+    if (a->seg.skipped) {
+      if (skipped_recorded_.insert(a->seg.uid).second) record_skipped(a->seg);
+      a->seg.end = -1;  // removed below
+      continue;
+    }
+    if (a->source) {
+      const auto timeout = options_.realtime ? std::chrono::milliseconds(options_.realtime_wait)
+                                             : std::chrono::milliseconds(options_.render_wait);
+      if (a->source->state() == Source::State::opening) a->source->wait(1, timeout);
+      const bool not_ready = a->source->state() == Source::State::opening;
+      if (not_ready || a->source->exhausted()) {
+        ++stats_.failures;
+        const std::string error = not_ready ? "not ready at air time (still opening)" : a->source->error();
+        engine_log()->error("'{}' ({}) failed at air time: {}", a->seg.title, a->seg.source, error);
+        a->started_at = frame;
+        record_end(*a, frame, "failed", error);
+        record_fact(*a, a->seg.origin);
+        a->seg.end = -1;
+        replan_needed_ = true;
+        continue;
+      }
+    }
+    record_start(*a, frame);
+  }
+  std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
+  return replan_needed_;
+}
+
+FrameCount Engine::next_boundary(FrameCount frame, FrameCount until) const {
+  FrameCount next = std::min(frame + options_.block, until);
+  for (const auto& a : active_) {
+    if (a->seg.start > frame) next = std::min(next, a->seg.start);
+    if (a->seg.end > frame) next = std::min(next, a->seg.end);
+  }
+  if (!pending_.empty() && pending_.front().start > frame) next = std::min(next, pending_.front().start);
+  return next;
+}
+
+double Engine::gain_at(const Segment& s, FrameCount f) const {
+  double g = db_to_gain(s.gain_db);
+  const FrameCount pos = f - s.origin;
+  auto ratio = [](FrameCount k, FrameCount len) { return static_cast<double>(k) / static_cast<double>(len); };
+  if (s.fade_in > 0 && pos < s.fade_in) g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(pos, 0), s.fade_in));
+  if (s.fade_out > 0 && pos >= s.length - s.fade_out)
+    g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(s.length - pos, 0), s.fade_out));
+  if (s.xfade_in > 0 && pos < s.xfade_in)
+    g *= fade_curve(FadeShape::equal_power, ratio(std::max<FrameCount>(pos, 0), s.xfade_in));
+  if (s.xfade_out > 0 && pos >= s.length - s.xfade_out)
+    g *= fade_curve(FadeShape::equal_power, ratio(std::max<FrameCount>(s.length - pos, 0), s.xfade_out));
+  if (s.cut && s.cut_fade > 0 && f >= s.end - s.cut_fade)
+    g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(s.end - f, 0), s.cut_fade));
+  return g;
+}
+
+FrameCount Engine::render(FrameCount frame, FrameCount n) {
+  // First find how far every source can go: an early end shortens the block so what
+  // follows starts at exactly that frame.
+  FrameCount limit = n;
+  for (auto& a : active_) {
+    if (!a->started || !a->source || a->seg.start > frame || a->seg.end <= frame) continue;
+    if (a->source->readable() < n) {
+      const auto timeout = options_.realtime ? std::chrono::milliseconds(options_.realtime_wait)
+                                             : std::chrono::milliseconds(options_.render_wait);
+      a->source->wait(n, timeout);
+    }
+    const Source::State state = a->source->state();  // before readable(): once finished, the count is final
+    const FrameCount ready = a->source->readable();
+    if (ready < n && (state == Source::State::ended || state == Source::State::failed)) limit = std::min(limit, ready);
+  }
+  const std::size_t samples = static_cast<std::size_t>(limit * format_.channels);
+  std::fill(mix_.begin(), mix_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
+  for (auto& a : active_) {
+    if (!a->started || !a->source || a->seg.start > frame || a->seg.end <= frame || limit == 0) continue;
+    FrameCount got = a->source->read(scratch_.data(), limit);
+    if (got < limit) {  // realtime only: the source is behind; air silence for the rest
+      stats_.starved_frames += limit - got;
+      std::fill(scratch_.begin() + got * format_.channels, scratch_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
+    }
+    const Segment& s = a->seg;
+    const double g0 = gain_at(s, frame), g1 = gain_at(s, frame + limit - 1);
+    const bool in_fade = (s.fade_in > 0 && frame - s.origin < s.fade_in) ||
+                         (s.fade_out > 0 && frame + limit > s.origin + s.length - s.fade_out) ||
+                         (s.xfade_in > 0 && frame - s.origin < s.xfade_in) ||
+                         (s.xfade_out > 0 && frame + limit > s.origin + s.length - s.xfade_out) ||
+                         (s.cut && s.cut_fade > 0 && frame + limit > s.end - s.cut_fade);
+    if (!in_fade && g0 == g1) {
+      mix_add(mix_.data(), scratch_.data(), samples, static_cast<float>(g0));
+    } else {
+      for (FrameCount k = 0; k < limit; ++k) {
+        const auto g = static_cast<float>(gain_at(s, frame + k));
+        for (int c = 0; c < format_.channels; ++c) {
+          const auto i = static_cast<std::size_t>(k * format_.channels + c);
+          mix_[i] += scratch_[i] * g;
+        }
+      }
+    }
+  }
+  if (limit > 0) output_.write(mix_.data(), limit);
+  return limit;
+}
+
+void Engine::finish_ended(FrameCount frame) {
+  for (auto& a : active_) {
+    if (!a->started) continue;
+    if (a->seg.end <= frame) {
+      std::string status;
+      switch (a->seg.kind) {
+        case Segment::Kind::gap:
+        case Segment::Kind::silence: status = "silence"; break;
+        case Segment::Kind::fill: status = "fill"; break;
+        default: status = a->joined ? "joined" : a->seg.cut ? "cut" : "played";
+      }
+      if (a->source && a->source->stand_in_only()) {  // e.g. a relay whose stream never came
+        status = "failed";
+        ++stats_.failures;
+      }
+      record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.note : "");
+      a->seg.end = -1;
+    } else if (a->source && a->source->exhausted()) {
+      // Ended early: a failure mid-play, or media shorter than probed.
+      ++stats_.early_ends;
+      const bool failed = a->source->state() == Source::State::failed;
+      const FrameCount short_by = a->seg.end - frame;
+      std::string detail = failed ? "failed after " + std::to_string((frame - a->started_at) / format_.sample_rate) +
+                                        " s: " + a->source->error()
+                                  : "ended " + std::to_string(duration_of(short_by, format_.sample_rate).count() / 1000) +
+                                        " ms before its planned end (the media is shorter than probed)";
+      if (short_by > format_.sample_rate / 10 || failed)
+        engine_log()->warn("'{}' {}", a->seg.title, detail);
+      if (failed) ++stats_.failures;
+      record_end(*a, frame, failed ? "failed" : (a->joined ? "joined" : "played"), detail);
+      record_fact(*a, frame);
+      a->seg.end = -1;
+      replan_needed_ = true;
+    }
+  }
+  std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
+}
+
+void Engine::close_all(FrameCount frame, const std::string& status, const std::string& detail) {
+  for (auto& a : active_)
+    if (a->started) record_end(*a, frame, status, detail);
+  active_.clear();
+  pending_.clear();
+}
+
+void Engine::run(FrameCount until, std::stop_token stop) {
+  FrameCount frame = 0;
+  join_at_start();
+  while (frame < until) {
+    if (stop.stop_requested()) {
+      close_all(frame, "interrupted", "playout stopped (signal)");
+      break;
+    }
+    clock_.tick();
+    apply_requests(frame);
+    // The status snapshot is for people and monitors: five times a second is plenty.
+    if (frame - last_status_ >= format_.sample_rate / 5 || frame == 0) {
+      last_status_ = frame;
+      update_status(frame);
+    }
+    if (resume_at_ >= 0 && frame >= resume_at_) {  // a break-in is over: rejoin the schedule
+      resume_at_ = -1;
+      replan(frame, true);
+    }
+    if (held_ || (pending_.empty() && active_.empty())) {  // held, or nothing left to air
+      if (!held_ && until == kForever && !options_.run_forever) break;
+      const FrameCount n = std::min(options_.block, until - frame);
+      std::fill(mix_.begin(), mix_.end(), 0.0f);
+      output_.write(mix_.data(), n);
+      frame += n;
+      stats_.frames = frame;
+      if (options_.progress) options_.progress(frame);
+      continue;
+    }
+    preroll(frame);
+    if (replan_needed_) {
+      replan(frame, false);
+      continue;
+    }
+    if (start_due(frame)) {
+      replan(frame, false);
+      continue;
+    }
+    if (options_.realtime && resume_at_ < 0 && clock_.mapping_version() != mapping_version_) {
+      mapping_version_ = clock_.mapping_version();  // future hard starts follow the clock's new fit
+      replan(frame, false);
+      continue;
+    }
+    const FrameCount n = next_boundary(frame, until) - frame;
+    const FrameCount done = render(frame, n);
+    frame += done;
+    stats_.frames = frame;
+    if (options_.progress) options_.progress(frame);
+    finish_ended(frame);
+    if (hold_after_current_ && std::none_of(active_.begin(), active_.end(), [](const auto& a) {
+          return a->started && is_item(a->seg);
+        })) {
+      hold_after_current_ = false;
+      held_ = true;
+      close_all(frame, "interrupted", "stopped after the current item by the operator");
+      engine_log()->warn("held after the current item by the operator");
+      continue;
+    }
+    if (replan_needed_) replan(frame, false);
+  }
+  if (frame >= until) close_all(frame, options_.end_status, options_.end_detail);
+  output_.drain();
+}
+
+FrameCount Engine::content_end() const {
+  FrameCount end = 0;
+  for (const auto& s : pending_) end = std::max(end, s.end);
+  for (const auto& a : active_) end = std::max(end, a->seg.end);
+  return end;
+}
+
+}  // namespace onair

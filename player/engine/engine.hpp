@@ -1,0 +1,162 @@
+#pragma once
+// The playout engine: executes the edit decision list into one output stream, frame by
+// frame. Sources are opened ahead of air time (pre-roll); a source that fails before air
+// is replaced by what follows with no gap; one that fails or ends early mid-play is
+// followed at once. Every such fact re-plans the timeline from that frame. Times in the
+// as-run log come from output frames through the clock, never from the plan.
+#include <deque>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <vector>
+
+#include "player/asrun/log.hpp"
+#include "player/output/output.hpp"
+#include "player/source/factory.hpp"
+#include "scheduler/edl.hpp"
+
+namespace onair {
+
+struct EngineOptions {
+  FrameCount block = 1024;                         // frames rendered per step (at most)
+  std::chrono::seconds preroll{8};                 // files and fill open this early
+  std::chrono::seconds relay_preroll{20};          // relays open this early
+  bool realtime = false;                           // play: never wait long for a source
+  std::chrono::milliseconds realtime_wait{20};     // at most this for a lagging source
+  std::chrono::seconds render_wait{60};            // render: give up on a hung source
+  // What the as-run says of items on air when the run ends without a stop request.
+  std::string end_status = "cut";
+  std::string end_detail = "end of the rendered window";
+  // The daemon: when the schedule has nothing left, air silence and wait for more
+  // (a new timeline) instead of returning.
+  bool run_forever = false;
+  // Called after each block with the next frame (progress display, status).
+  std::function<void(FrameCount)> progress;
+};
+
+// A break-in: an urgent announcement aired at once (the item on air fades out with the cut
+// fade), `repeat` times, then the schedule is rejoined at whatever is on air by then.
+struct BreakIn {
+  std::string source;   // absolute path
+  std::string display_source;  // as the operator named it (for the as-run log)
+  std::string title;
+  Duration length{0};   // probed
+  double gain_db = 0.0;
+  int repeat = 1;
+};
+
+// What is on air, for the status API.
+struct EngineStatus {
+  struct Entry {
+    std::string title, program, source, kind;
+    TimePoint start, end;  // wall time via the clock
+  };
+  std::optional<Entry> on_air;   // the latest-starting segment on air
+  std::optional<Entry> next;     // the next segment to start
+  std::optional<Entry> next_hard_start;  // the next programme that starts on its time
+  TimePoint now;                 // wall time of the frame being rendered
+  FrameCount frame = 0;
+  bool held = false;             // stopped after the current item by the operator
+  double drift_ppm = 0.0;
+  std::int64_t failures = 0;
+};
+
+struct EngineStats {
+  FrameCount frames = 0;
+  std::int64_t segments_started = 0, failures = 0, early_ends = 0, replans = 0;
+  FrameCount starved_frames = 0;  // realtime: frames a source could not deliver in time
+};
+
+class Engine {
+ public:
+  static constexpr FrameCount kForever = std::numeric_limits<FrameCount>::max();
+  Engine(const Timeline& timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+         AsRunSink* asrun, AudioFormat format, EngineOptions options = {});
+  Engine(std::shared_ptr<const Timeline> timeline, FrameClock& clock, Output& output, SourceFactory& sources,
+         AsRunSink* asrun, AudioFormat format, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Renders from output frame 0 (joining whatever is on air then) up to `until`
+  // (exclusive), or until `stop` is requested (items on air are then `interrupted`).
+  // With a finite `until`, silence fills to it once the schedule has nothing left;
+  // with `until` = kForever, the run ends after the schedule's last item.
+  void run(FrameCount until, std::stop_token stop = {});
+
+  const EngineStats& stats() const { return stats_; }
+  // What the engine remembers of what aired (lengths, skips, committed anchors): bounded by
+  // the timeline's days, since entries of days that left it are dropped. Engine thread only.
+  std::size_t remembered() const { return facts_.played_length.size() + skipped_recorded_.size() + anchors_.size(); }
+
+  // Requests from other threads (control API, schedule reload, alarms); the engine
+  // thread carries them out at its next block.
+  // A new timeline (reload, next day, inserted item): applies from the end of the item on
+  // air, and never within `protect` of now; what starts before then (an item crossfading in)
+  // airs as it was planned, pre-rolled or not.
+  void replace_timeline(std::shared_ptr<const Timeline> timeline, std::chrono::seconds protect = std::chrono::seconds(2));
+  void skip();                          // fade out the item on air now; what follows starts
+  void hold(bool enable);               // stop after the current item / resume (rejoin)
+  void break_in(BreakIn request);
+  void fail_current(std::string reason);  // e.g. the output stayed silent: end it as failed
+  EngineStatus status() const;
+  std::shared_ptr<const Timeline> timeline() const;
+  // Sets where the as-run log goes from the next record on (a new broadcast day's file).
+  void set_asrun(AsRunSink* asrun);
+  // The last frame of the schedule's content (after that: nothing left to air).
+  FrameCount content_end() const;
+
+ private:
+  struct Active;
+  void replan(FrameCount frame, bool join, FrameCount keep_until = -1);
+  void join_at_start();
+  void preroll(FrameCount frame);
+  bool start_due(FrameCount frame);
+  FrameCount next_boundary(FrameCount frame, FrameCount until) const;
+  FrameCount render(FrameCount frame, FrameCount frames);
+  void finish_ended(FrameCount frame);
+  void close_all(FrameCount frame, const std::string& status, const std::string& detail);
+  void record_fact(const Active& a, FrameCount ended_at);
+  void record_start(Active& a, FrameCount frame);
+  void record_end(Active& a, FrameCount frame, std::string status, std::string detail);
+  void record_skipped(const Segment& s);
+  double gain_at(const Segment& s, FrameCount frame) const;
+  FrameCount frames_of(std::chrono::seconds s) const { return s.count() * format_.sample_rate; }
+
+  std::shared_ptr<const Timeline> timeline_;
+  FrameClock& clock_;
+  Output& output_;
+  SourceFactory& sources_;
+  AsRunSink* asrun_;
+  AudioFormat format_;
+  EngineOptions options_;
+  EngineStats stats_;
+
+  PlayFacts facts_;
+  std::set<std::string> bad_files_;
+  std::map<TimePoint, FrameCount> anchors_;
+  std::deque<Segment> pending_;                  // by start, not yet opened
+  std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
+  std::vector<float> mix_, scratch_;
+  bool replan_needed_ = false;
+  FrameCount last_status_ = 0;
+  std::uint64_t mapping_version_ = 0;
+  std::set<std::uint64_t> skipped_recorded_;
+
+  // Control: requests queued by other threads, applied by the engine thread.
+  struct Requests;
+  static std::unique_ptr<Requests> make_requests();
+  std::unique_ptr<Requests> requests_;
+  void apply_requests(FrameCount frame);
+  void forget_days_gone();
+  void update_status(FrameCount frame);
+  bool held_ = false, hold_after_current_ = false;
+  FrameCount resume_at_ = -1;  // after a break-in: rejoin the schedule here
+};
+
+}  // namespace onair

@@ -1,0 +1,96 @@
+#pragma once
+// The one interface the engine writes rendered audio into (pull-style sinks as in MPD's
+// and snapcast's output plugins). A session opens one sink and keeps it open; items are
+// switched by the engine inside the single stream at exact frame indices.
+//
+// Threading: open/write/drain/close are called from one engine thread. stamp() and
+// stats() may be called from any thread.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "player/pcm/audio_format.hpp"
+#include "player/output/stamp.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace onair {
+
+class Sleeper;
+
+// The "output" logger (created on first use with the default logger's sinks).
+std::shared_ptr<spdlog::logger> output_log();
+
+// A sink failed in a way the engine cannot ride out (bad path, disk full, no such device
+// at startup). Device loss during a session is not an error: the sink recovers by itself.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OutputStats {
+  FrameCount written = 0;          // frames accepted by write()
+  FrameCount played = 0;           // frames consumed by the device (incl. dropped ones)
+  std::int64_t underruns = 0;      // times the device found no audio ready
+  FrameCount underrun_frames = 0;  // silence inserted because of that
+  FrameCount dropped_frames = 0;   // frames thrown away because the device was gone
+  std::int64_t reopens = 0;        // successful reopenings after a device loss
+};
+
+class Output {
+ public:
+  virtual ~Output() = default;
+  Output() = default;
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  // Opens the sink and returns the format actually opened. The sample rate (and, for
+  // devices with fewer channels, the channel count) may differ from `requested`: the
+  // engine must then render in the returned format (the decoder resamples). Throws
+  // OutputError.
+  virtual AudioFormat open(const AudioFormat& requested) = 0;
+
+  // Takes `frames` interleaved frames in the opened format. Blocks only as long as the
+  // sink's pacing requires (a full render-ahead ring, or emulated real time); never
+  // forever: a dead device is detected and the audio is dropped at real-time pace.
+  virtual void write(const float* interleaved, FrameCount frames) = 0;
+
+  // Waits (bounded) until everything written has been played.
+  virtual void drain() {}
+
+  // Closes the sink; idempotent. Destructors close too.
+  virtual void close() = 0;
+
+  // The latest "frame F reaches the DAC at monotonic time T" stamp. nullopt for sinks
+  // running free (rendering as fast as possible: the engine uses a virtual clock) and
+  // before the first stamp.
+  virtual std::optional<OutputStamp> stamp() const = 0;
+
+  virtual OutputStats stats() const = 0;
+
+  // True if write() is paced by real (or injected) time rather than running free.
+  virtual bool realtime() const = 0;
+
+  // For logs: "wav:/path/file.wav", "null", "pa:system".
+  virtual std::string describe() const = 0;
+};
+
+// Options for make_output(); each sink also has its own richer options struct.
+struct OutputOptions {
+  bool realtime = true;                 // pace null/wav sinks (false for `render`)
+  Sleeper* sleeper = nullptr;           // clock for pacing; nullptr = the system clock
+  bool wav_pcm16 = false;               // wav: 16-bit PCM instead of 32-bit float
+  std::chrono::milliseconds buffer{500};  // render-ahead (ring / emulated buffer)
+};
+
+// Builds a sink from an `--output` value: "default" | "pa:NAME" | "wav:PATH" | "null".
+// Throws OutputError for an unknown form (devices are looked up at open()).
+std::unique_ptr<Output> make_output(std::string_view spec, const OutputOptions& options = {});
+
+}  // namespace onair

@@ -1,0 +1,88 @@
+#include "player/output/tee.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <utility>
+
+namespace onair {
+
+TeeOutput::TeeOutput(std::unique_ptr<Output> inner, const FrameClock& clock, TeeOptions options)
+    : TeeOutput(std::move(inner), std::move(options)) {
+  clock_ = &clock;
+}
+
+TeeOutput::TeeOutput(std::unique_ptr<Output> inner, TeeOptions options)
+    : inner_(std::move(inner)), options_(std::move(options)) {
+  if (!inner_) throw std::invalid_argument("TeeOutput needs an output to wrap");
+}
+
+TeeOutput::~TeeOutput() {
+  try {
+    close();
+  } catch (...) {
+  }
+}
+
+AudioFormat TeeOutput::open(const AudioFormat& requested) {
+  format_ = inner_->open(requested);
+  frames_ = 0;
+  std::shared_ptr<AirCheckRecorder> recorder;
+  std::shared_ptr<SilenceDetector> detector;
+  if (options_.aircheck) {
+    try {
+      AirCheckOptions o = *options_.aircheck;
+      // Rendering faster than real time: nothing is on air, so wait for the encoder
+      // rather than lose audio.
+      if (!inner_->realtime()) o.wait_when_full = true;
+      recorder = std::make_shared<AirCheckRecorder>(std::move(o), format_);
+    } catch (const std::exception& e) {
+      output_log()->error("air-check disabled: {}", e.what());
+    }
+  }
+  if (options_.silence) {
+    try {
+      detector = std::make_shared<SilenceDetector>(*options_.silence, format_.sample_rate);
+    } catch (const std::exception& e) {
+      output_log()->error("silence detection disabled: {}", e.what());
+    }
+  }
+  std::shared_ptr<AirCheckRecorder> old;
+  {
+    std::lock_guard lock(mutex_);
+    old = std::exchange(recorder_, std::move(recorder));
+    detector_ = std::move(detector);
+  }
+  if (old) old->close();  // a previous session's file, if close() was skipped
+  return format_;
+}
+
+void TeeOutput::write(const float* interleaved, FrameCount frames) {
+  inner_->write(interleaved, frames);
+  if (frames <= 0) return;
+  if (recorder_ && clock_) recorder_->write(interleaved, frames, clock_->time_of(frames_));
+  if (detector_) detector_->feed(interleaved, frames, format_.channels);
+  frames_ += frames;
+}
+
+void TeeOutput::close() {
+  try {
+    inner_->close();
+  } catch (...) {
+    if (recorder_) recorder_->close();
+    throw;
+  }
+  if (recorder_) recorder_->close();
+}
+
+std::shared_ptr<AirCheckRecorder> TeeOutput::aircheck() const {
+  std::lock_guard lock(mutex_);
+  return recorder_;
+}
+
+std::shared_ptr<SilenceDetector> TeeOutput::silence() const {
+  std::lock_guard lock(mutex_);
+  return detector_;
+}
+
+}  // namespace onair

@@ -1,0 +1,570 @@
+#include "station/control_server.hpp"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "station/logging.hpp"
+#include "station/control.hpp"
+#include "scheduler/media_paths.hpp"
+
+namespace onair {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr std::size_t kMaxBody = 64 * 1024;         // larger bodies: 400
+constexpr std::size_t kHardBodyCap = 1024 * 1024;   // httplib refuses beyond this without reading
+constexpr std::size_t kMaxTitle = 200;              // bytes
+constexpr double kMinGain = -60.0, kMaxGain = 20.0;
+constexpr std::int64_t kMinRepeat = 1, kMaxRepeat = 10;
+
+std::shared_ptr<spdlog::logger> control_log() { return logger("control"); }
+
+// Never throws on invalid UTF-8 (a value echoed in a message may contain anything).
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A value as it appears in a message: JSON text, shortened.
+std::string describe(const json& v) {
+  std::string s = dump(v);
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
+}
+std::string quote_json(const std::string& s) { return describe(json(s)); }
+
+struct HttpError {
+  int status;
+  std::string message;
+};
+
+[[noreturn]] void bad_request(std::string message) { throw HttpError{400, std::move(message)}; }
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(dump(body) + "\n", "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, json{{"error", message}});
+}
+
+bool has_control_char(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  // Length is not secret enough to matter; the content comparison does not short-circuit.
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// The host part of a Host header: "localhost:8640", "[::1]:8640", "127.0.0.1".
+std::string host_of_header(const std::string& value) {
+  if (!value.empty() && value.front() == '[') {
+    const auto close = value.find(']');
+    return close == std::string::npos ? value : value.substr(1, close - 1);
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, value.c_str(), &v6) == 1) return value;  // bare IPv6, no port
+  const auto colon = value.rfind(':');
+  return colon == std::string::npos ? value : value.substr(0, colon);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string join_host_port(const std::string& host, int port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] ".
+std::string strip_json_prefix(std::string what) {
+  if (!what.empty() && what.front() == '[') {
+    const auto end = what.find("] ");
+    if (end != std::string::npos) what.erase(0, end + 2);
+  }
+  return what;
+}
+
+// The request body as a JSON object; an empty body is an empty object.
+json parse_body(const httplib::Request& req) {
+  if (req.body.size() > kMaxBody)
+    bad_request("request body too large: " + std::to_string(req.body.size()) + " bytes (limit " +
+                std::to_string(kMaxBody) + ")");
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
+    bad_request("request body is not valid JSON: " + strip_json_prefix(e.what()));
+  }
+  if (!body.is_object()) bad_request(std::string("request body must be a JSON object, got ") + body.type_name());
+  return body;
+}
+
+void check_fields(const json& body, const std::vector<std::string>& allowed, const std::string& endpoint) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string accepted;
+    for (const auto& a : allowed) accepted += (accepted.empty() ? "" : ", ") + a;
+    bad_request("unknown field " + quote_json(key) + " (" + endpoint +
+                (allowed.empty() ? " takes no fields)" : " accepts: " + accepted + ")"));
+  }
+}
+
+struct ServerState;
+struct Route {
+  const char* method;
+  const char* path;
+  void (*handle)(ServerState&, const httplib::Request&, httplib::Response&);
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+std::optional<ControlAddress> parse_control_address(const std::string& text, std::string& error) {
+  const auto fail = [&](const std::string& why) -> std::optional<ControlAddress> {
+    error = "control address must be HOST:PORT (e.g. 127.0.0.1:8640), got " + quote_json(text) + ": " + why;
+    return std::nullopt;
+  };
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos) return fail("missing ']'");
+    host = text.substr(1, close - 1);
+    if (close + 1 >= text.size() || text[close + 1] != ':') return fail("missing :PORT");
+    port = text.substr(close + 2);
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return fail("not an IPv6 address in [...]");
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) return fail("missing :PORT");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.find(':') != std::string::npos) return fail("write an IPv6 address as [ADDRESS]:PORT");
+  }
+  if (host.empty()) return fail("missing HOST");
+  if (has_control_char(host) || host.find_first_of(" /?#@") != std::string::npos) return fail("bad HOST");
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+    return fail("PORT must be a number from 0 to 65535");
+  const int p = std::stoi(port);
+  if (p > 65535) return fail("PORT must be a number from 0 to 65535");
+  return ControlAddress{host, p};
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (lower(host) == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) return v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+struct ServerState {
+  StationControl& station;
+  ControlServerConfig config;
+  fs::path media_root;   // absolute, normal
+  std::mutex command_mutex;
+  std::mutex status_mutex;
+
+  ItemRequest parse_item(const json& body, bool break_in) const;
+  void command(const httplib::Request& req, httplib::Response& res, const std::string& what,
+               const std::function<std::string()>& call);
+};
+
+ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
+  check_fields(body, break_in ? std::vector<std::string>{"file", "title", "gain_db", "repeat"}
+                              : std::vector<std::string>{"file", "title", "gain_db"},
+               break_in ? "break-in" : "insert");
+  ItemRequest item;
+
+  const auto file_it = body.find("file");
+  if (file_it == body.end()) bad_request("\"file\" is required: a media file path relative to the media root");
+  if (!file_it->is_string()) bad_request("\"file\" must be a string, got " + describe(*file_it));
+  const std::string file = file_it->get<std::string>();
+  if (file.empty()) bad_request("\"file\" is empty: give a media file path relative to the media root");
+  if (has_control_char(file)) bad_request("\"file\" contains a control character: " + quote_json(file));
+  if (fs::path(file).is_absolute())
+    bad_request("\"file\" must be relative to the media root " + media_root.string() + ", got " + quote_json(file));
+  const ResolvedPath resolved = resolve_media_path(media_root, file);
+  if (!resolved.error.empty()) bad_request("\"file\" " + quote_json(file) + " escapes the media root " + media_root.string());
+  fs::path path = resolved.path;
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (!fs::exists(st)) {
+    // Typed in NFC, saved in NFD (or the reverse): the intent is clear, air the file that exists.
+    auto other = find_other_normalization(path);
+    if (!other) bad_request("\"file\" " + quote_json(file) + " not found in the media root " + media_root.string());
+    control_log()->info("\"file\" {} matched {} (other Unicode normalization)", quote_json(file),
+                quote_json(other->lexically_relative(media_root).string()));
+    path = *other;
+    st = fs::status(path, ec);
+  }
+  if (!fs::is_regular_file(st)) bad_request("\"file\" " + quote_json(file) + " is not a regular file");
+  item.file = path.lexically_relative(media_root).generic_string();
+
+  if (const auto it = body.find("title"); it != body.end()) {
+    if (!it->is_string()) bad_request("\"title\" must be a string, got " + describe(*it));
+    item.title = it->get<std::string>();
+    if (item.title.size() > kMaxTitle)
+      bad_request("\"title\" is too long: " + std::to_string(item.title.size()) + " bytes (limit " +
+                  std::to_string(kMaxTitle) + ")");
+    if (has_control_char(item.title)) bad_request("\"title\" contains a control character: " + quote_json(item.title));
+  }
+  if (const auto it = body.find("gain_db"); it != body.end()) {
+    const auto range = "\"gain_db\" must be a number from -60 to 20 (dB), got " + describe(*it);
+    if (!it->is_number()) bad_request(range);
+    item.gain_db = it->get<double>();
+    if (!std::isfinite(item.gain_db) || item.gain_db < kMinGain || item.gain_db > kMaxGain) bad_request(range);
+  }
+  if (const auto it = body.find("repeat"); it != body.end()) {
+    const auto range = "\"repeat\" must be a whole number from 1 to 10, got " + describe(*it);
+    if (!it->is_number_integer()) bad_request(range);
+    const bool in_range = it->is_number_unsigned()
+                              ? it->get<std::uint64_t>() >= static_cast<std::uint64_t>(kMinRepeat) &&
+                                    it->get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxRepeat)
+                              : it->get<std::int64_t>() >= kMinRepeat && it->get<std::int64_t>() <= kMaxRepeat;
+    if (!in_range) bad_request(range);
+    item.repeat = static_cast<int>(it->get<std::int64_t>());
+  }
+  return item;
+}
+
+void ServerState::command(const httplib::Request& req, httplib::Response& res, const std::string& what,
+                          const std::function<std::string()>& call) {
+  std::string reason;
+  {
+    std::lock_guard lock(command_mutex);
+    reason = call();
+  }
+  if (!reason.empty()) {
+    control_log()->warn("{} from {}: refused: {}", what, req.remote_addr, reason);
+    send_error(res, 409, reason);
+    return;
+  }
+  control_log()->info("{} from {}: ok", what, req.remote_addr);
+  send_json(res, 200, json{{"ok", true}});
+}
+
+void handle_page(ServerState&, const httplib::Request&, httplib::Response& res) {
+  res.status = 200;
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                 "connect-src 'self'; img-src data:; frame-ancestors 'none'; form-action 'none'");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_content(control_page_html(), "text/html; charset=utf-8");
+}
+
+void handle_status(ServerState& s, const httplib::Request&, httplib::Response& res) {
+  json status;
+  {
+    std::lock_guard lock(s.status_mutex);
+    status = s.station.status();
+  }
+  send_json(res, 200, status);
+}
+
+void handle_skip(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  check_fields(parse_body(req), {}, "skip");
+  s.command(req, res, "skip", [&] { return s.station.skip(); });
+}
+
+void handle_stop_after(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  const json body = parse_body(req);
+  check_fields(body, {"enable"}, "stop-after-current");
+  bool enable = true;
+  if (const auto it = body.find("enable"); it != body.end()) {
+    if (!it->is_boolean()) bad_request("\"enable\" must be true or false, got " + describe(*it));
+    enable = it->get<bool>();
+  }
+  s.command(req, res, std::string("stop-after-current ") + (enable ? "on" : "off"),
+            [&] { return s.station.stop_after_current(enable); });
+}
+
+std::string describe_item(const char* what, const ItemRequest& item) {
+  std::string d = std::string(what) + " " + quote_json(item.file);
+  if (!item.title.empty()) d += " title " + quote_json(item.title);
+  if (item.gain_db != 0.0) d += " gain " + describe(json(item.gain_db)) + " dB";
+  if (item.repeat != 1) d += " x" + std::to_string(item.repeat);
+  return d;
+}
+
+void handle_insert(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  const ItemRequest item = s.parse_item(parse_body(req), false);
+  s.command(req, res, describe_item("insert", item), [&] { return s.station.insert_next(item); });
+}
+
+void handle_break_in(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  const ItemRequest item = s.parse_item(parse_body(req), true);
+  s.command(req, res, describe_item("break-in", item), [&] { return s.station.break_in(item); });
+}
+
+void handle_reload(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  check_fields(parse_body(req), {}, "reload");
+  s.command(req, res, "reload", [&] { return s.station.reload(); });
+}
+
+const Route kRoutes[] = {
+    {"GET", "/", handle_page},
+    {"GET", "/api/status", handle_status},
+    {"POST", "/api/skip", handle_skip},
+    {"POST", "/api/stop-after-current", handle_stop_after},
+    {"POST", "/api/insert", handle_insert},
+    {"POST", "/api/break-in", handle_break_in},
+    {"POST", "/api/reload", handle_reload},
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+// httplib listens with a backlog of 5: a burst of connections (a few browsers and clients)
+// would see dropped SYNs and 1 s retries. Linux lets a second listen() raise it.
+class HttpServer : public httplib::Server {
+ public:
+  void raise_backlog(int backlog) {
+    const int sock = svr_sock_;
+    if (sock >= 0) ::listen(sock, backlog);
+  }
+};
+
+struct ControlServer::Impl {
+  ServerState state;
+  HttpServer server;
+  std::thread thread;
+  std::string host;
+  int port = 0;
+  std::atomic<bool> listen_ended{false};
+  std::atomic<std::chrono::steady_clock::rep> last_auth_warning{
+      std::numeric_limits<std::chrono::steady_clock::rep>::min() / 2};
+  std::once_flag stopped;
+
+  Impl(StationControl& station, ControlServerConfig config) : state{station, std::move(config), {}, {}, {}} {}
+
+  bool authorized(const httplib::Request& req) const {
+    const std::string& token = state.config.token;
+    if (token.empty()) return true;
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+      std::string given = auth.substr(7);
+      given.erase(0, given.find_first_not_of(' '));
+      if (constant_time_equal(given, token)) return true;
+    }
+    return req.has_param("token") && constant_time_equal(req.get_param_value("token"), token);
+  }
+
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    try {
+      const std::string method = req.method == "HEAD" ? "GET" : req.method;
+      if (!authorized(req)) {
+        // A forgotten browser tab with a wrong token polls every 2 s for months: warn at most
+        // once a minute.
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        auto last = last_auth_warning.load();
+        const bool warn = now - last >= std::chrono::steady_clock::duration(std::chrono::minutes(1)).count() &&
+                          last_auth_warning.compare_exchange_strong(last, now);
+        control_log()->log(warn ? spdlog::level::warn : spdlog::level::debug, "{} {} from {}: missing or wrong token",
+                           req.method, req.path, req.remote_addr);
+        res.set_header("WWW-Authenticate", "Bearer realm=\"onair\"");
+        if (method == "GET" && req.path == "/") {
+          res.status = 401;
+          res.set_content("<!doctype html><meta charset=utf-8><title>onair: token required</title>"
+                          "<p>This station's control page needs its token: open it as <code>/?token=TOKEN</code>.</p>\n",
+                          "text/html; charset=utf-8");
+          return;
+        }
+        throw HttpError{401, "missing or wrong token: send the header 'Authorization: Bearer TOKEN' or ?token=TOKEN"};
+      }
+      if (state.config.token.empty()) {
+        // No token: only loopback clients can connect, but a web page in the operator's browser
+        // could still reach us (DNS rebinding, cross-site POSTs). Refuse both.
+        if (req.has_header("Host") && !is_loopback_host(host_of_header(req.get_header_value("Host"))))
+          throw HttpError{403, "requests must be addressed to localhost, 127.0.0.1 or [::1] (got Host " +
+                                   quote_json(req.get_header_value("Host")) +
+                                   "); configure a control token to allow other names"};
+        if (method != "GET" && req.has_header("Origin") &&
+            lower(req.get_header_value("Origin")) != "http://" + lower(req.get_header_value("Host")))
+          throw HttpError{403, "cross-origin request from " + quote_json(req.get_header_value("Origin")) + " refused"};
+      }
+      const Route* match = nullptr;
+      std::string allowed;
+      for (const auto& route : kRoutes) {
+        if (req.path != route.path) continue;
+        allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
+        if (method == route.method) match = &route;
+      }
+      if (allowed.empty()) throw HttpError{404, "no such endpoint: " + quote_json(req.path)};
+      if (!match) {
+        res.set_header("Allow", allowed == "GET" ? "GET, HEAD" : allowed);
+        throw HttpError{405, "method " + req.method + " not allowed for " + req.path + "; use " + allowed};
+      }
+      control_log()->trace("{} {} from {}", req.method, req.path, req.remote_addr);
+      match->handle(state, req, res);
+    } catch (const HttpError& e) {
+      if (e.status == 400) control_log()->warn("bad request {} {} from {}: {}", req.method, req.path, req.remote_addr, e.message);
+      else if (e.status != 401) control_log()->debug("{} {} from {}: {} {}", req.method, req.path, req.remote_addr, e.status, e.message);
+      send_error(res, e.status, e.message);
+    } catch (const std::exception& e) {
+      control_log()->error("{} {} from {}: internal error: {}", req.method, req.path, req.remote_addr, e.what());
+      send_error(res, 500, std::string("internal error: ") + e.what());
+    } catch (...) {
+      control_log()->error("{} {} from {}: internal error (unknown exception)", req.method, req.path, req.remote_addr);
+      send_error(res, 500, "internal error");
+    }
+  }
+
+  // Errors httplib produces itself (malformed request line, oversized body, ...) get a JSON body.
+  httplib::Server::HandlerResponse library_error(const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
+    std::string message = "malformed HTTP request";
+    if (res.status == 413) {
+      res.status = 400;
+      message = "request body too large: " + req.get_header_value("Content-Length") + " bytes (limit " +
+                std::to_string(kMaxBody) + ")";
+    } else if (res.status == 404) {
+      message = "no such endpoint: " + quote_json(req.path);
+    } else if (res.status == 414) {
+      message = "request URI too long";
+    } else if (res.status >= 500) {
+      message = "internal error";
+    }
+    control_log()->debug("{} {} from {}: {} {}", req.method, req.path, req.remote_addr, res.status, message);
+    send_error(res, res.status, message);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+};
+
+ControlServer::ControlServer(StationControl& station, ControlServerConfig config)
+    : impl_(std::make_unique<Impl>(station, std::move(config))) {
+  auto& cfg = impl_->state.config;
+  std::string error;
+  const auto addr = parse_control_address(cfg.address, error);
+  if (!addr) throw ControlServerError(error);
+  if (!is_loopback_host(addr->host) && cfg.token.empty())
+    throw ControlServerError("refusing to listen on " + cfg.address +
+                             " without a token: set a control token, or listen on 127.0.0.1");
+  if (has_control_char(cfg.token) || cfg.token.find(' ') != std::string::npos)
+    throw ControlServerError("the token must not contain spaces or control characters");
+  if (cfg.media_root.empty()) throw ControlServerError("no media root given");
+  fs::path root = fs::absolute(cfg.media_root).lexically_normal();
+  if (!root.has_filename() && root != root.root_path()) root = root.parent_path();  // drop a trailing '/'
+  impl_->state.media_root = root;
+
+  auto& svr = impl_->server;
+  const int threads = std::max(1, cfg.threads);
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  svr.set_read_timeout(cfg.io_timeout_s, 0);
+  svr.set_write_timeout(cfg.io_timeout_s, 0);
+  svr.set_keep_alive_timeout(2);
+  svr.set_payload_max_length(kHardBodyCap);
+  // httplib's default sets SO_REUSEPORT, which would let a second daemon share the port
+  // silently. Only SO_REUSEADDR: a restart can rebind at once, a duplicate fails.
+  svr.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  svr.set_default_headers({{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}});
+  Impl* impl = impl_.get();
+  const httplib::Server::Handler handler = [impl](const httplib::Request& req, httplib::Response& res) {
+    impl->handle(req, res);
+  };
+  svr.Get(".*", handler).Post(".*", handler).Put(".*", handler).Patch(".*", handler).Delete(".*", handler);
+  svr.Options(".*", handler);
+  const httplib::Server::HandlerWithResponse on_error = [impl](const httplib::Request& req, httplib::Response& res) {
+    return impl->library_error(req, res);
+  };
+  svr.set_error_handler(on_error);
+  // A POST with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3;
+  // `curl -X POST URL` sends that), but httplib 0.11 refuses it with a bare 400. Serve such
+  // requests before httplib tries to read a body.
+  const httplib::Server::HandlerWithResponse no_body = [impl](const httplib::Request& req, httplib::Response& res) {
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.has_header("Content-Length") &&
+        !req.has_header("Transfer-Encoding")) {
+      impl->handle(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  };
+  svr.set_pre_routing_handler(no_body);
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    control_log()->error("internal error: {}", what);
+    send_error(res, 500, "internal error: " + what);
+  });
+
+  impl_->host = lower(addr->host) == "localhost" ? "127.0.0.1" : addr->host;
+  errno = 0;
+  int port = addr->port;
+  const bool bound = port == 0 ? (port = svr.bind_to_any_port(impl_->host)) > 0 : svr.bind_to_port(impl_->host, port);
+  if (!bound) {
+    const int err = errno;
+    throw ControlServerError("cannot listen on " + cfg.address +
+                             (err ? std::string(": ") + std::strerror(err)
+                                  : std::string(": not an address of this machine, or in use")));
+  }
+  impl_->port = port;
+  svr.raise_backlog(64);
+  impl_->thread = std::thread([impl] {
+    impl->server.listen_after_bind();
+    impl->listen_ended = true;
+  });
+  // A stop() before the listening loop has started would be lost: wait for it to run.
+  while (!svr.is_running() && !impl_->listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (impl_->listen_ended) {
+    stop();
+    throw ControlServerError("the server on " + address() + " stopped at once");
+  }
+  control_log()->debug("control API listening on http://{}/{}", address(), cfg.token.empty() ? "" : " (token required)");
+}
+
+ControlServer::~ControlServer() { stop(); }
+
+void ControlServer::stop() {
+  std::call_once(impl_->stopped, [this] {
+    impl_->server.stop();
+    if (impl_->thread.joinable()) impl_->thread.join();
+  });
+}
+
+int ControlServer::port() const { return impl_->port; }
+
+std::string ControlServer::address() const { return join_host_port(impl_->host, impl_->port); }
+
+}  // namespace onair

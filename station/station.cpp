@@ -1,0 +1,421 @@
+#include "station/station.hpp"
+
+#include <fmt/format.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "station/day_files.hpp"
+#include "station/day_pipeline.hpp"
+#include "station/disk_monitor.hpp"
+#include "station/logging.hpp"
+#include "player/asrun/queue.hpp"
+#include "player/output/tee.hpp"
+#include "player/decode/prober.hpp"
+#include "player/decode/probe_cache.hpp"
+#include "scheduler/media_paths.hpp"
+#include "station/days.hpp"
+
+namespace onair {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The as-run records also tell the operator: a failed item or relay raises its alarm, and
+// so does an as-run file that cannot be written (its records wait in memory meanwhile).
+class AlarmingAsRun final : public AsRunSink {
+ public:
+  AlarmingAsRun(AsRunSink& inner, Alarms& alarms) : inner_(inner), alarms_(alarms) {}
+  void started(const AsRunRecord& r) override {
+    inner_.started(r);
+    check_writing();
+  }
+  void ended(const AsRunRecord& r) override {
+    inner_.ended(r);
+    check_writing();
+    if (r.status != "failed") return;
+    const bool relay = r.source.rfind("http://", 0) == 0 || r.source.rfind("https://", 0) == 0;
+    alarms_.raise(relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
+                  fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
+  }
+  void retry() override {
+    inner_.retry();
+    check_writing();
+  }
+  AsRunHealth health() const override { return inner_.health(); }
+
+ private:
+  // Raised when writing starts failing (again when the error changes or records are
+  // dropped), cleared once everything waiting is in the file.
+  void check_writing() {
+    std::lock_guard lock(mutex_);  // the engine and the monitor both check
+    const AsRunHealth h = inner_.health();
+    if (h.ok) {
+      if (raised_) alarms_.clear(AlarmKind::asrun_write);
+      raised_ = false;
+      return;
+    }
+    if (raised_ && h.error == raised_error_ && h.lost == raised_lost_) return;
+    raised_ = true;
+    raised_error_ = h.error;
+    raised_lost_ = h.lost;
+    alarms_.raise(AlarmKind::asrun_write,
+                  fmt::format("the as-run log {} cannot be written ({}); {} record line(s) waiting in memory{}",
+                              h.file.string(), h.error, h.pending,
+                              h.lost ? fmt::format(", {} dropped (the oldest; they are in the player's log)", h.lost)
+                                     : std::string()));
+  }
+
+  AsRunSink& inner_;
+  Alarms& alarms_;
+  std::mutex mutex_;
+  bool raised_ = false;
+  std::string raised_error_;
+  std::size_t raised_lost_ = 0;
+};
+
+}  // namespace
+
+struct Station::Impl {
+  StationConfig config;
+  StationHooks hooks;
+  Alarms& alarms;
+  std::shared_ptr<spdlog::logger> log = logger("station");
+  std::unique_ptr<MediaProber> prober;
+  std::unique_ptr<StationDays> days;
+  std::unique_ptr<Output> output;
+  TeeOutput* tee = nullptr;  // the output, watched for silence and recorded
+  std::int64_t aircheck_errors = 0;
+  AudioFormat format;
+  std::unique_ptr<FrameClock> clock;
+  std::unique_ptr<AsRunFolder> asrun;
+  std::unique_ptr<AlarmingAsRun> asrun_alarms;
+  std::unique_ptr<AsRunQueue> asrun_queue;  // the engine's sink: files and fsyncs on its own thread
+  std::unique_ptr<LocalDay> zone;
+  std::unique_ptr<Engine> engine;
+  // The engine for other threads (control API): set once run() has built everything the
+  // control calls read (engine, output, zone, prober, days); null before.
+  std::atomic<Engine*> live{nullptr};
+  MediaSourceFactory sources;
+  std::atomic<bool> reload_requested{false};
+  date::year_month_day today{};
+  std::optional<date::year_month_day> checked_tomorrow;
+  std::int64_t last_underruns = 0, last_reopens = 0;
+  FrameCount last_dropped = 0;
+  std::chrono::steady_clock::time_point last_disk_check{};
+  std::chrono::sys_time<std::chrono::hours> last_trim{};
+  DiskMonitor disk;
+
+  Impl(StationConfig c, StationHooks h, Alarms& a)
+      : config(std::move(c)), hooks(std::move(h)), alarms(a),
+        disk(a, disk_paths(config), config.alarms.disk_min_free_bytes) {}
+
+  static std::vector<fs::path> disk_paths(const StationConfig& c) {
+    std::vector<fs::path> paths{c.asrun_dir, c.log_dir};
+    if (c.aircheck) paths.push_back(c.aircheck->dir);
+    return paths;
+  }
+
+  const WallClock& wall() const { return hooks.wall ? *hooks.wall : system_wall_clock(); }
+  TimePoint now() const {
+    if (engine) {  // the output's time (virtual in tests), once the engine has published it
+      const TimePoint t = engine->status().now;
+      if (t.time_since_epoch().count() != 0) return t;
+    }
+    return hooks.virtual_start ? *hooks.virtual_start : wall().sys_now();
+  }
+  date::year_month_day local_date(TimePoint t) const {
+    const auto local = zone->zone()->to_local(t);
+    return date::year_month_day(date::floor<date::days>(local));
+  }
+
+  void check_tomorrow(TimePoint t) {
+    const auto tomorrow = date::year_month_day(date::sys_days(local_date(t)) + date::days(1));
+    if (checked_tomorrow == tomorrow) return;
+    const auto local = zone->zone()->to_local(t);
+    if (local - date::floor<date::days>(local) < config.next_day_check) return;
+    checked_tomorrow = tomorrow;
+    const auto report = days->check_day(tomorrow);
+    if (report.missing) {
+      alarms.raise(AlarmKind::schedule_not_ready,
+                   fmt::format("no schedule for tomorrow {}: add {}/{}.yaml or a weekday template", iso_date(tomorrow),
+                               config.schedules.string(), iso_date(tomorrow)));
+    } else if (!report.errors.empty()) {
+      alarms.raise(AlarmKind::schedule_invalid,
+                   fmt::format("tomorrow's schedule {} has errors: {}", report.file.string(), report.errors));
+    } else {
+      alarms.clear(AlarmKind::schedule_not_ready);
+      log->info("tomorrow ({}) is ready: {} programmes from {}", iso_date(tomorrow), report.programs, report.origin);
+    }
+  }
+
+  void apply_window(TimePoint t, bool force) {
+    const auto d = local_date(t);
+    if (!force && d == today) return;
+    today = d;
+    auto timeline = days->window(today);
+    if (timeline && engine) engine->replace_timeline(timeline);
+  }
+
+  // Dead air the schedule did not ask for: raise the alarm and move on to what follows.
+  void watch_silence() {
+    auto detector = tee->silence();
+    if (!detector) return;
+    if (!detector->silent()) {
+      if (alarms.is_active(AlarmKind::silence)) alarms.clear(AlarmKind::silence);
+      return;
+    }
+    const EngineStatus st = engine->status();
+    if (!st.on_air || (st.on_air->kind != "file" && st.on_air->kind != "relay")) return;  // silence was planned
+    const std::string what = fmt::format("the output has been silent (below {} dBFS) for {} s during '{}'",
+                                         config.silence.threshold_db,
+                                         std::chrono::duration_cast<std::chrono::seconds>(config.silence.after).count(),
+                                         st.on_air->title);
+    alarms.raise(AlarmKind::silence, what);
+    if (config.silence.action == SilenceAction::fill) engine->fail_current(what);
+    detector->request_reset();  // the engine thread feeds it
+  }
+
+  void monitor_once() {
+    const TimePoint t = now();
+    if (reload_requested.exchange(false)) {
+      log->info("reloading schedules");
+      days->reload();
+      apply_window(t, true);
+    } else {
+      apply_window(t, false);
+    }
+    check_tomorrow(t);
+    if (!engine) return;
+    const auto stats = output->stats();
+    // A device that went away drops audio at real-time pace until it is reopened.
+    if (stats.dropped_frames > last_dropped && !alarms.is_active(AlarmKind::device_lost)) {
+      alarms.raise(AlarmKind::device_lost, fmt::format("the output {} is not taking audio ({} frames dropped)",
+                                                       output->describe(), stats.dropped_frames));
+    } else if (stats.reopens > last_reopens && alarms.is_active(AlarmKind::device_lost)) {
+      alarms.clear(AlarmKind::device_lost);
+      log->warn("the output {} is back", output->describe());
+    }
+    last_dropped = stats.dropped_frames;
+    last_reopens = stats.reopens;
+    if (stats.underruns > last_underruns) {
+      alarms.raise(AlarmKind::underrun, fmt::format("{} output underrun(s) so far", stats.underruns));
+      last_underruns = stats.underruns;
+    }
+    watch_silence();
+    asrun_queue->retry();  // the writer thread writes records that wait (a no-op when none do)
+    if (auto recorder = tee->aircheck()) {
+      const auto st = recorder->stats();
+      if (st.errors > aircheck_errors) alarms.raise(AlarmKind::aircheck, st.last_error);
+      aircheck_errors = st.errors;
+    }
+    const auto steady = std::chrono::steady_clock::now();
+    if (config.alarms.disk_min_free_bytes > 0 && steady - last_disk_check > config.alarms.disk_check_interval) {
+      last_disk_check = steady;
+      disk.poll();
+    }
+    trim_heap(t);
+  }
+
+  // Once an hour of station time, hands the allocator's free pages back to the system.
+  // Every item is decoded on a thread of its own with its own buffers, so over days the
+  // heap gets holes that glibc keeps resident; malloc_trim releases them (a few ms).
+  void trim_heap(TimePoint t) {
+    const auto hour = std::chrono::floor<std::chrono::hours>(t);
+    if (hour == last_trim) return;
+    last_trim = hour;
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+  }
+};
+
+Station::Station(StationConfig config, StationHooks hooks) {
+  AlarmOptions options;
+  options.command = config.alarms.command;
+  options.min_interval = config.alarms.min_interval;
+  options.timeout = config.alarms.timeout;
+  if (!config.timezone.empty()) options.zone = date::locate_zone(config.timezone);
+  alarms_ = std::make_unique<Alarms>(options);
+  impl_ = std::make_unique<Impl>(std::move(config), std::move(hooks), *alarms_);
+}
+
+Station::~Station() = default;
+
+void Station::request_reload() { impl_->reload_requested = true; }
+
+int Station::run(std::stop_token stop) {
+  Impl& m = *impl_;
+  m.zone = std::make_unique<LocalDay>(m.config.timezone, date::year_month_day{date::year(2000), date::month(1), date::day(1)});
+  m.prober = std::make_unique<ProbeCache>(std::make_unique<FfmpegProber>(), m.config.log_dir / "probe-cache.json");
+  m.days = std::make_unique<StationDays>(m.config, *m.prober, m.alarms);
+  try {
+    auto inner = m.hooks.output ? std::move(m.hooks.output) : make_output(m.config.output, OutputOptions{});
+    TeeOptions tee;
+    if (m.config.silence.action != SilenceAction::off) {
+      tee.silence = SilenceOptions{};
+      tee.silence->threshold_dbfs = m.config.silence.threshold_db;
+      tee.silence->duration = std::chrono::duration_cast<std::chrono::milliseconds>(m.config.silence.after);
+    }
+    if (m.config.aircheck) {
+      AirCheckOptions a;
+      a.folder = m.config.aircheck->dir;
+      a.format = m.config.aircheck->format;
+      a.bitrate = m.config.aircheck->bitrate_kbps * 1000;
+      a.retention_days = m.config.aircheck->retention_days;
+      a.time_zone = m.config.timezone;
+      a.wait_when_full = m.hooks.virtual_start.has_value() && !inner->realtime();
+      tee.aircheck = a;
+    }
+    auto tee_output = std::make_unique<TeeOutput>(std::move(inner), tee);
+    m.tee = tee_output.get();
+    m.output = std::move(tee_output);
+    m.format = m.output->open(AudioFormat{});
+  } catch (const std::exception& e) {
+    m.log->critical("cannot open the output {}: {}", m.config.output, e.what());
+    m.alarms.raise(AlarmKind::device_lost, e.what());
+    return 1;
+  }
+  const TimePoint start = m.now();
+  m.today = m.local_date(start);
+  auto timeline = m.days->window(m.today);
+  if (!timeline) {
+    m.log->critical("no schedule could be built for {}", iso_date(m.today));
+    return 1;
+  }
+  if (m.hooks.virtual_start) m.clock = std::make_unique<VirtualClock>(*m.hooks.virtual_start, m.format.sample_rate);
+  else m.clock = std::make_unique<RealClock>([out = m.output.get()] { return out->stamp(); }, m.wall(), m.format.sample_rate);
+  m.tee->set_clock(*m.clock);
+  m.asrun = std::make_unique<AsRunFolder>(m.config.asrun_dir, *m.zone);
+  m.asrun->open(iso_date(m.today));  // recovers an item a crash left in flight
+  EngineOptions options;
+  options.realtime = !m.hooks.virtual_start.has_value();
+  options.run_forever = true;
+  options.end_status = "interrupted";
+  options.end_detail = "playout stopped";
+  m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
+  m.asrun_queue = std::make_unique<AsRunQueue>(*m.asrun_alarms);
+  m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_queue.get(), m.format, options);
+  m.live.store(m.engine.get(), std::memory_order_release);
+
+  std::jthread monitor([&m](std::stop_token own) {
+    while (!own.stop_requested()) {
+      try {
+        m.monitor_once();
+      } catch (const std::exception& e) {
+        m.log->error("monitor: {}", e.what());
+      }
+      std::this_thread::sleep_for(m.hooks.monitor_period);
+    }
+  });
+  m.log->info("on air: {} to {}", m.config.schedules.string(), m.output->describe());
+  m.engine->run(m.hooks.run_frames, stop);
+  monitor.request_stop();
+  monitor.join();
+  m.output->close();
+  return 0;
+}
+
+nlohmann::json Station::status() {
+  Impl& m = *impl_;
+  nlohmann::json j;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return {{"state", "starting"}, {"alarms", alarms_->active()}};
+  const EngineStatus st = engine->status();
+  const LocalDay& z = *m.zone;
+  auto entry = [&](const std::optional<EngineStatus::Entry>& e) -> nlohmann::json {
+    if (!e) return nullptr;
+    return {{"title", e->title}, {"program", e->program}, {"source", e->source}, {"kind", e->kind},
+            {"start", z.iso(e->start)}, {"end", z.iso(e->end)}};
+  };
+  j["now"] = z.iso(st.now);
+  j["state"] = st.held ? "held" : "playing";
+  j["on_air"] = entry(st.on_air);
+  if (st.on_air) {
+    j["on_air"]["position_s"] = std::chrono::duration<double>(st.now - st.on_air->start).count();
+    j["on_air"]["remaining_s"] = std::chrono::duration<double>(st.on_air->end - st.now).count();
+  }
+  j["next"] = entry(st.next);
+  j["next_hard_start"] = entry(st.next_hard_start);
+  const auto out = m.output->stats();
+  j["output"] = m.output->describe();
+  j["buffer_s"] = static_cast<double>(out.written - out.played) / m.format.sample_rate;
+  j["underruns"] = out.underruns;
+  j["device_reopens"] = out.reopens;
+  j["drift_ppm"] = st.drift_ppm;
+  j["failures"] = st.failures;
+  j["alarms"] = alarms_->active();
+  return j;
+}
+
+std::string Station::skip() {
+  Engine* engine = impl_->live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  engine->skip();
+  return {};
+}
+
+std::string Station::stop_after_current(bool enable) {
+  Engine* engine = impl_->live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  engine->hold(enable);
+  return {};
+}
+
+namespace {
+
+std::string probe_request(MediaProber& prober, const fs::path& root, const ItemRequest& item, BreakIn& out) {
+  const auto resolved = resolve_media_path(root, item.file);
+  if (!resolved.error.empty()) return item.file + ": " + resolved.error;
+  const MediaInfo info = prober.probe(resolved.path);
+  if (!info.ok) return item.file + " cannot be played: " + info.error;
+  out.source = resolved.path.string();
+  out.display_source = item.file;
+  out.title = item.title.empty() ? resolved.path.filename().string() : item.title;
+  out.length = info.duration;
+  out.gain_db = item.gain_db;
+  out.repeat = item.repeat;
+  return {};
+}
+
+}  // namespace
+
+std::string Station::break_in(const ItemRequest& item) {
+  Impl& m = *impl_;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  BreakIn b;
+  if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
+  engine->break_in(std::move(b));
+  return {};
+}
+
+std::string Station::insert_next(const ItemRequest& item) {
+  Impl& m = *impl_;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  BreakIn b;
+  if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
+  const EngineStatus st = engine->status();
+  if (!st.on_air || st.on_air->program.empty() || st.on_air->program == "break-in")
+    return "nothing of a programme is on air to insert after";
+  auto timeline = m.days->insert_after(engine->timeline(), st.on_air->program, st.on_air->start, b);
+  if (!timeline) return "the item on air could not be found in the schedule";
+  engine->replace_timeline(timeline, std::chrono::seconds(0));
+  return {};
+}
+
+std::string Station::reload() {
+  request_reload();
+  return {};
+}
+
+}  // namespace onair

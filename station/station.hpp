@@ -1,0 +1,51 @@
+#pragma once
+// The station daemon (`onair run`): plays continuously across days, builds each day from
+// its file or template, checks tomorrow ahead of midnight, applies schedule edits at the
+// next item boundary, serves the control API, raises alarms, records the air-check.
+#include <memory>
+#include <optional>
+#include <stop_token>
+
+#include "station/alarms.hpp"
+#include "station/config.hpp"
+#include "station/control.hpp"
+#include "player/engine/engine.hpp"
+#include "player/output/real_clock.hpp"
+
+namespace onair {
+
+// What tests replace: the clock, the output, and time itself.
+struct StationHooks {
+  const WallClock* wall = nullptr;            // default: the system clocks
+  std::unique_ptr<Output> output;             // default: make_output(config.output)
+  std::optional<TimePoint> virtual_start;     // run free on a virtual clock from here
+  FrameCount run_frames = Engine::kForever;   // stop after this much audio
+  std::chrono::milliseconds monitor_period{250};
+};
+
+class Station final : public StationControl {
+ public:
+  Station(StationConfig config, StationHooks hooks = {});
+  ~Station() override;
+
+  // Plays until `stop`; returns the exit code.
+  int run(std::stop_token stop);
+  // Re-reads the schedules (inotify, SIGHUP, the API).
+  void request_reload();
+
+  nlohmann::json status() override;
+  std::string skip() override;
+  std::string stop_after_current(bool enable) override;
+  std::string insert_next(const ItemRequest& item) override;
+  std::string break_in(const ItemRequest& item) override;
+  std::string reload() override;
+
+  Alarms& alarms() { return *alarms_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Alarms> alarms_;
+};
+
+}  // namespace onair
