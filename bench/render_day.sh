@@ -5,6 +5,8 @@
 # The audio goes to /dev/null in both cases (24 h of float WAV would be 33 GB).
 #   bench/render_day.sh [BUILD_DIR]        WORK_DIR=/var/tmp/x bench/render_day.sh
 #   ITEMS=6 ITEM_SECONDS=600 bench/render_day.sh     (a quick try: one hour of six 10-minute files)
+#   TO_FILE=1 ITEMS=1 ITEM_SECONDS=900 bench/render_day.sh   (both write a real float WAV file:
+#                                                  the write path too, as a producer renders)
 # The last line, "RESULT render key=value ...", is for bench/run_all.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,10 +47,15 @@ measure() {  # prints "wall cpu maxrss_kb"
   echo "$wall $(echo "$user + $sys" | bc) $rss"
 }
 "$onair" check "$work/day/schedules/2011-11-26.yaml" --probe-cache "$work/day/probe.json" >/dev/null 2>&1
+ff_out=(-f f32le -ar 48000 -ac 2 -y /dev/null) on_out=/dev/null
+if [ -n "${TO_FILE:-}" ]; then
+  ff_out=(-c:a pcm_f32le -ar 48000 -ac 2 -y "$work/day/ffmpeg.wav") on_out=$work/day/onair.wav
+fi
 read -r ff_wall ff_cpu ff_rss < <(measure ffmpeg -nostdin -hide_banner -loglevel error -f concat -safe 0 \
-  -i "$work/day/list.txt" -f f32le -ar 48000 -ac 2 -y /dev/null)
+  -i "$work/day/list.txt" "${ff_out[@]}")
 read -r on_wall on_cpu on_rss < <(measure "$onair" render "$work/day/schedules/2011-11-26.yaml" --from 00:00 \
-  --to "$(date -u -d "2011-11-26 00:00 UTC + $((items * span)) seconds" +%FT%T)" --out /dev/null --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
+  --to "$(date -u -d "2011-11-26 00:00 UTC + $((items * span)) seconds" +%FT%T)" --out "$on_out" --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
+rm -f "$work/day/ffmpeg.wav" "$work/day/onair.wav"
 total=$((items * span))
 if [ $((total / 3600)) -gt 0 ]; then hms=$(printf '%d:%02d:%02d' $((total / 3600)) $((total / 60 % 60)) $((total % 60)))
 else hms=$(printf '%d:%02d' $((total / 60)) $((total % 60))); fi  # as format_duration prints it

@@ -71,8 +71,10 @@ AudioFormat WavOutput::open(const AudioFormat& requested) {
   format_ = requested;
   file_ = std::fopen(options_.path.c_str(), "wb");
   if (!file_) throw OutputError(describe() + ": cannot create: " + std::strerror(errno));
-  // Large stdio buffer: data goes out in big writes; the header is fixed up in place.
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  // Data goes out in 1 MiB write()s from out_ (stdio unbuffered); the header is fixed up in place.
+  std::setvbuf(file_, nullptr, _IONBF, 0);
+  out_.reserve(kOutBytes);
+  out_.clear();
   written_ = 0;
   since_fixup_ = 0;
   rf64_ = false;
@@ -120,6 +122,23 @@ void WavOutput::write_header() {
     throw OutputError(describe() + ": write failed: " + std::strerror(errno));
 }
 
+void WavOutput::append(const void* data, std::size_t n) {
+  if (out_.size() + n > kOutBytes) drain();
+  if (n >= kOutBytes) {
+    if (std::fwrite(data, 1, n, file_) != n) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
+    return;
+  }
+  const char* p = static_cast<const char*>(data);
+  out_.insert(out_.end(), p, p + n);
+}
+
+void WavOutput::drain() {
+  if (out_.empty()) return;
+  const bool ok = std::fwrite(out_.data(), 1, out_.size(), file_) == out_.size();
+  out_.clear();
+  if (!ok) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
+}
+
 void WavOutput::put_bytes(long offset, const void* data, std::size_t n) {
   if (fseeko(file_, offset, SEEK_SET) != 0 || std::fwrite(data, 1, n, file_) != n)
     throw OutputError(describe() + ": header update failed: " + std::strerror(errno));
@@ -133,6 +152,7 @@ void WavOutput::flush() {
                               static_cast<std::uint64_t>(format_.channels);
   const std::uint64_t data = frames * block;
   const std::uint64_t riff = static_cast<std::uint64_t>(lay.header_size()) - 8 + data;
+  drain();
   if (std::fflush(file_) != 0) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
   const off_t end = ftello(file_);  // 64-bit: files pass 4 GiB
   if (!rf64_ && data > options_.rf64_threshold) {
@@ -163,15 +183,13 @@ void WavOutput::write(const float* interleaved, FrameCount frames) {
   if (!file_) throw OutputError(describe() + ": not open");
   if (frames <= 0) return;
   const std::size_t samples = static_cast<std::size_t>(frames) * static_cast<std::size_t>(format_.channels);
-  std::size_t done;
   if (options_.sample_format == WavSampleFormat::pcm16) {
     if (pcm_.size() < samples) pcm_.resize(samples);
     for (std::size_t i = 0; i < samples; ++i) pcm_[i] = to_pcm16(interleaved[i]);
-    done = std::fwrite(pcm_.data(), sizeof(std::int16_t), samples, file_);
+    append(pcm_.data(), samples * sizeof(std::int16_t));
   } else {
-    done = std::fwrite(interleaved, sizeof(float), samples, file_);
+    append(interleaved, samples * sizeof(float));
   }
-  if (done != samples) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
   written_.fetch_add(frames, std::memory_order_relaxed);
   since_fixup_ += frames;
   if (since_fixup_ >= format_.frames(options_.header_interval)) flush();

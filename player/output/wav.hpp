@@ -49,12 +49,17 @@ class WavOutput final : public Output {
  private:
   void write_header();
   void put_bytes(long offset, const void* data, std::size_t n);
+  void append(const void* data, std::size_t n);  // into out_, written out when full
+  void drain();                                  // out_ to the file
 
   WavOutputOptions options_;
   AudioFormat format_;
   std::FILE* file_ = nullptr;
   std::unique_ptr<Pacer> pacer_;
   std::vector<std::int16_t> pcm_;  // conversion buffer, grown once to the largest block
+  // Our own 1 MiB write buffer: glibc's stdio splits large fwrites into 4 KiB write()s.
+  static constexpr std::size_t kOutBytes = std::size_t{1} << 20;
+  std::vector<char> out_;
   std::atomic<FrameCount> written_{0};
   FrameCount since_fixup_ = 0;
   bool rf64_ = false;
