@@ -97,6 +97,22 @@ class EngineTest : public ::testing::Test {
     return BroadcastDay{std::move(*s), std::move(media)};
   }
 
+  // A timeline of the one day `yaml` (named like a day file); null (and a test failure) if it
+  // does not load.
+  std::unique_ptr<Timeline> one_day(const std::string& name, const std::string& yaml) {
+    Diagnostics diags;
+    auto d = day(name, yaml, diags);
+    if (!d) {
+      std::string text;
+      for (const auto& item : diags.items()) text += item.format() + "\n";
+      ADD_FAILURE() << "schedule did not load:\n" << text;
+      return nullptr;
+    }
+    std::vector<BroadcastDay> days;
+    days.push_back(std::move(*d));
+    return std::make_unique<Timeline>(std::move(days));
+  }
+
   // Renders the days from local time `from` (on the first day) for `seconds`.
   std::unique_ptr<RenderResult> render(const std::vector<std::pair<std::string, std::string>>& days, Duration from,
                                        double seconds, std::function<void(const std::filesystem::path&)> before = {}) {

@@ -37,15 +37,9 @@ class SlowDiskTest : public EngineTest {
     std::string yaml = "timezone: UTC\nprograms:\n  - id: news\n    at: \"" + date::format("%T", at - today) +
                        "\"\n    items:\n";
     for (int i = 0; i < 4; ++i) yaml += "      - file: item" + std::to_string(i) + ".wav\n";
-    Diagnostics diags;
-    auto d = day(date::format("%F", today) + ".yaml", yaml, diags);
-    if (!d) {
-      ADD_FAILURE() << "schedule did not load";
-      return {};
-    }
-    std::vector<BroadcastDay> days;
-    days.push_back(std::move(*d));
-    Timeline timeline(std::move(days));
+    auto loaded = one_day(date::format("%F", today) + ".yaml", yaml);
+    if (!loaded) return {};
+    const Timeline& timeline = *loaded;
 
     NullOutputOptions no;
     no.realtime = true;

@@ -80,16 +80,10 @@ class SlowStartTest : public EngineTest {
   std::unique_ptr<Run> play(int slow_opens) {
     auto r = std::make_unique<Run>();
     tone("a.wav", 440, 60);
-    Diagnostics diags;
-    auto d = day("2026-01-05.yaml", "timezone: UTC\nprograms:\n  - id: news\n    at: \"10:00:00\"\n    items: [{file: a.wav}]\n",
-                 diags);
-    if (!d) {
-      ADD_FAILURE() << "schedule did not load";
-      return r;
-    }
-    std::vector<BroadcastDay> days;
-    days.push_back(std::move(*d));
-    Timeline timeline(std::move(days));
+    auto loaded = one_day("2026-01-05.yaml",
+                          "timezone: UTC\nprograms:\n  - id: news\n    at: \"10:00:00\"\n    items: [{file: a.wav}]\n");
+    if (!loaded) return r;
+    const Timeline& timeline = *loaded;
     StartClock clock(timeline.local().at(Duration(10h + 5s)).time);
     SlowFirstOpens factory(clock, slow_opens);
     const auto path = dir / "asrun.jsonl";
