@@ -47,7 +47,6 @@ struct Segment {
   std::string note;         // why the plan cuts or skips it
 
   bool same_as(const Segment& o) const { return kind == o.kind && uid == o.uid; }
-  bool joined_at(FrameCount frame) const { return start == frame && origin < start; }
 };
 
 const char* to_string(Segment::Kind kind);

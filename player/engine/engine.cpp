@@ -383,11 +383,4 @@ void Engine::run(FrameCount until, std::stop_token stop) {
   output_.drain();
 }
 
-FrameCount Engine::content_end() const {
-  FrameCount end = 0;
-  for (const auto& s : pending_) end = std::max(end, s.end);
-  for (const auto& a : active_) end = std::max(end, a->seg.end);
-  return end;
-}
-
 }  // namespace onair

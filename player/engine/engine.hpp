@@ -108,8 +108,6 @@ class Engine {
   std::shared_ptr<const Timeline> timeline() const;
   // Sets where the as-run log goes from the next record on (a new broadcast day's file).
   void set_asrun(AsRunSink* asrun);
-  // The last frame of the schedule's content (after that: nothing left to air).
-  FrameCount content_end() const;
 
  private:
   struct Active;
