@@ -123,7 +123,7 @@ void WavOutput::write_header() {
 }
 
 void WavOutput::append(const void* data, std::size_t n) {
-  if (out_.size() + n > kOutBytes) drain();
+  if (out_.size() + n > kOutBytes) write_out();
   if (n >= kOutBytes) {
     if (std::fwrite(data, 1, n, file_) != n) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
     return;
@@ -132,7 +132,7 @@ void WavOutput::append(const void* data, std::size_t n) {
   out_.insert(out_.end(), p, p + n);
 }
 
-void WavOutput::drain() {
+void WavOutput::write_out() {
   if (out_.empty()) return;
   const bool ok = std::fwrite(out_.data(), 1, out_.size(), file_) == out_.size();
   out_.clear();
@@ -152,7 +152,7 @@ void WavOutput::flush() {
                               static_cast<std::uint64_t>(format_.channels);
   const std::uint64_t data = frames * block;
   const std::uint64_t riff = static_cast<std::uint64_t>(lay.header_size()) - 8 + data;
-  drain();
+  write_out();
   if (std::fflush(file_) != 0) throw OutputError(describe() + ": write failed: " + std::strerror(errno));
   const off_t end = ftello(file_);  // 64-bit: files pass 4 GiB
   if (!rf64_ && data > options_.rf64_threshold) {

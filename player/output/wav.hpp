@@ -50,7 +50,7 @@ class WavOutput final : public Output {
   void write_header();
   void put_bytes(long offset, const void* data, std::size_t n);
   void append(const void* data, std::size_t n);  // into out_, written out when full
-  void drain();                                  // out_ to the file
+  void write_out();                              // out_ to the file
 
   WavOutputOptions options_;
   AudioFormat format_;
