@@ -1,5 +1,6 @@
 #include "player/asrun/queue.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "player/log.hpp"
@@ -55,16 +56,6 @@ AsRunHealth AsRunQueue::health() const {
   return h;
 }
 
-void AsRunQueue::flush() {
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [&] { return queue_.empty() && in_hand_ == 0; });
-}
-
-std::size_t AsRunQueue::dropped() const {
-  std::lock_guard lock(mutex_);
-  return dropped_;
-}
-
 void AsRunQueue::run() {
   std::deque<Entry> batch;
   std::unique_lock lock(mutex_);
@@ -72,7 +63,7 @@ void AsRunQueue::run() {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) break;
     batch.swap(queue_);
-    in_hand_ = batch.size();
+    in_hand_ = static_cast<std::size_t>(std::count_if(batch.begin(), batch.end(), [](const Entry& e) { return e.kind != Kind::retry; }));
     lock.unlock();
     for (auto& e : batch) {
       // The sinks never throw by contract; a bug must not kill the writer and lose the rest.
@@ -89,7 +80,6 @@ void AsRunQueue::run() {
     batch.clear();
     lock.lock();
     in_hand_ = 0;
-    done_.notify_all();
   }
 }
 

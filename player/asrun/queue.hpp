@@ -33,10 +33,6 @@ class AsRunQueue final : public AsRunSink {
   // The sink's health, with what still waits here counted as pending.
   AsRunHealth health() const override;
 
-  // Blocks until everything queued so far has been handed to the sink (tests, shutdown).
-  void flush();
-  std::size_t dropped() const;
-
  private:
   enum class Kind { started, ended, retry };
   struct Entry {
@@ -49,9 +45,9 @@ class AsRunQueue final : public AsRunSink {
   AsRunSink& inner_;
   std::size_t max_queued_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_;
   std::deque<Entry> queue_;
-  std::size_t in_hand_ = 0;   // taken by the writer, not yet passed on
+  std::size_t in_hand_ = 0;   // records taken by the writer, not yet passed on
   std::size_t dropped_ = 0;
   bool stopping_ = false;
   std::thread thread_;
