@@ -1,7 +1,6 @@
 #include "scheduler/edl.hpp"
 
 #include <algorithm>
-#include <random>
 
 namespace onair {
 
@@ -17,8 +16,8 @@ const char* to_string(Segment::Kind kind) {
 }
 
 FrameMapper::FrameMapper(const Plan& plan, const Timeline& timeline, const FrameClock& clock,
-                         std::map<TimePoint, FrameCount>* committed, FrameCount commit_horizon)
-    : clock_(clock), committed_(committed), horizon_(commit_horizon) {
+                         const std::map<TimePoint, FrameCount>* committed)
+    : clock_(clock), committed_(committed) {
   const Schedule& s = timeline.merged();
   for (const auto& pp : plan.programs) {
     const Program& p = s.programs[pp.index];
@@ -28,6 +27,7 @@ FrameMapper::FrameMapper(const Plan& plan, const Timeline& timeline, const Frame
     if (it.status == PlanStatus::cut) anchors_.push_back(it.end);  // cut by a wall-clock time
   for (const auto& g : plan.gaps) anchors_.push_back(g.end);
   std::sort(anchors_.begin(), anchors_.end());
+  anchors_.erase(std::unique(anchors_.begin(), anchors_.end()), anchors_.end());
 }
 
 FrameCount FrameMapper::frame_of(TimePoint t) const {
@@ -38,40 +38,40 @@ FrameCount FrameMapper::frame_of(TimePoint t) const {
 }
 
 FrameCount FrameMapper::anchor_frame(TimePoint anchor) const {
-  if (!committed_) return clock_.frame_at(anchor);
-  if (auto it = committed_->find(anchor); it != committed_->end()) return it->second;
-  const FrameCount f = clock_.frame_at(anchor);
-  if (f <= horizon_) committed_->emplace(anchor, f);
-  return f;
+  if (committed_)
+    if (auto it = committed_->find(anchor); it != committed_->end()) return it->second;
+  return clock_.frame_at(anchor);
 }
 
-std::vector<std::filesystem::path> fill_order(const std::vector<std::filesystem::path>& pool, FillOrder order,
-                                              date::year_month_day day, std::size_t count) {
-  std::vector<std::filesystem::path> out;
-  if (pool.empty()) return out;
-  std::mt19937_64 rng(static_cast<std::uint64_t>(date::sys_days(day).time_since_epoch().count()));
-  std::vector<std::filesystem::path> round = pool;
-  while (out.size() < count) {
-    if (order == FillOrder::shuffle) {
-      std::shuffle(round.begin(), round.end(), rng);
-      if (!out.empty() && round.size() > 1 && round.front() == out.back()) std::swap(round.front(), round.back());
-    }
-    for (const auto& f : round) {
-      if (out.size() == count) break;
-      out.push_back(f);
-    }
+void FrameMapper::commit(std::map<TimePoint, FrameCount>& committed, FrameCount horizon) const {
+  // Anchors are sorted and (uncommitted) map through the clock in order: stop at the first
+  // past the horizon.
+  for (const TimePoint anchor : anchors_) {
+    if (committed.contains(anchor)) continue;
+    const FrameCount f = clock_.frame_at(anchor);
+    if (f > horizon) break;
+    committed.emplace(anchor, f);
   }
-  return out;
 }
 
 namespace {
+
+// The mapper over the committed anchors, after those airing by the horizon are added.
+FrameMapper commit_first(const Plan& plan, const Timeline& t, const FrameClock& clock, const EdlContext& context) {
+  FrameMapper mapper(plan, t, clock, context.anchors);
+  if (context.anchors) mapper.commit(*context.anchors, context.commit_horizon);
+  return mapper;
+}
 
 class EdlBuilder {
  public:
   EdlBuilder(const Timeline& t, const Plan& plan, const FrameClock& clock, FrameCount from, bool join,
              const EdlContext& context)
-      : t_(t), plan_(plan), mapper_(plan, t, clock, context.anchors, context.commit_horizon),
-        rate_(clock.sample_rate()), from_(from), join_(join), bad_files_(context.bad_files) {}
+      : t_(t), plan_(plan), mapper_(commit_first(plan, t, clock, context)),
+        rate_(clock.sample_rate()), from_(from), until_(context.until), join_(join), bad_files_(context.bad_files),
+        fill_(context.fill ? context.fill : &own_fill_), left_out_(context.left_out) {
+    if (!context.fill) own_fill_.use(&t);
+  }
 
   std::vector<Segment> run() {
     std::size_t gap = 0;
@@ -86,6 +86,11 @@ class EdlBuilder {
   FrameCount frames(Duration d) const { return frames_in(d, rate_); }
   FrameCount cut_fade_of(std::size_t program) const {
     return frames(t_.day(t_.day_of(program)).schedule.cut_fade);
+  }
+
+  // Something starts at `until_` or later: the caller builds it another time.
+  void beyond() {
+    if (left_out_) *left_out_ = true;
   }
 
   // Keeps a segment if it still matters at `from_`; clips it when joining.
@@ -123,6 +128,7 @@ class EdlBuilder {
   }
 
   void add_item(const PlannedItem& pi, std::size_t index) {
+    if (mapper_.frame_of(pi.start) >= until_) return beyond();
     const Program& p = t_.merged().programs[pi.program];
     const Item& item = p.items[pi.item];
     Segment s;
@@ -168,6 +174,7 @@ class EdlBuilder {
     const std::size_t day_index = t_.day_of(g.before_program);
     const BroadcastDay& day = t_.day(day_index);
     const FrameCount start = mapper_.frame_of(g.start), end = mapper_.frame_of(g.end);
+    if (start >= until_) return beyond();  // and so is every later gap
     const bool use_fill = day.schedule.between == Between::fill && day.schedule.fill && !day.media.fill.empty();
     // Gaps are known by the programme they lead to.
     const std::string gap_key = t_.date_of(g.before_program) + "/" + t_.merged().programs[g.before_program].id + "/gap";
@@ -186,19 +193,21 @@ class EdlBuilder {
       push(std::move(s));
       return;
     }
-    // Fillers in the day's order, the last trimmed to end exactly at the gap's end.
+    // Fillers in the day's order, the last trimmed to end exactly at the gap's end. Those
+    // over before `from_` are only counted (their numbers and times place the rest).
     std::size_t& used = fill_used_[day_index];
+    FillDay& fill = fill_->day(day.media.fill, day.schedule.fill->order, day.schedule.date);
+    const std::size_t pool = fill.sequence.pool().size();
     FrameCount at = start;
     TimePoint when = g.start;
     std::size_t number = 0, misses = 0;
     while (at < end) {
-      if (order_[day_index].size() <= used)
-        order_[day_index] = fill_order(day.media.fill, day.schedule.fill->order, day.schedule.date, used + 64);
-      const auto& file = order_[day_index][used++];
-      const auto d = t_.media_duration(file.string());
-      const FrameCount len = d ? frames(*d) : 0;
-      if (len <= 0 || (bad_files_ && bad_files_->count(file.string()))) {
-        if (++misses > 2 * day.media.fill.size()) {  // no usable filler left: silence
+      if (at >= until_) return beyond();
+      const std::size_t pick = fill.sequence.at(used++);
+      const auto& file = fill.sequence.pool()[pick];
+      const FrameCount len = fill.length(t_, pick, rate_);
+      if (len <= 0 || (bad_files_ && !bad_files_->empty() && bad_files_->count(file.string()))) {
+        if (++misses > 2 * pool) {  // no usable filler left: silence
           Segment s;
           s.kind = Segment::Kind::gap;
           s.program = g.before_program;
@@ -216,6 +225,13 @@ class EdlBuilder {
         continue;
       }
       misses = 0;
+      const FrameCount seg_end = std::min(end, at + len);
+      if (seg_end <= from_) {  // aired already
+        ++number;
+        when += duration_of(seg_end - at, rate_);
+        at = seg_end;
+        continue;
+      }
       Segment s;
       s.kind = Segment::Kind::fill;
       s.source = file.string();
@@ -226,7 +242,7 @@ class EdlBuilder {
       s.scheduled = when;
       s.start = s.origin = at;
       s.length = len;
-      s.end = std::min(end, at + len);
+      s.end = seg_end;
       s.planned = duration_of(s.end - s.start, rate_);
       s.cut = s.end < at + len;
       if (s.cut) s.cut_fade = std::min(cut_fade_of(g.before_program), s.end - s.start);
@@ -240,12 +256,14 @@ class EdlBuilder {
   const Plan& plan_;
   FrameMapper mapper_;
   int rate_;
-  FrameCount from_;
+  FrameCount from_, until_;
   bool join_;
   const std::set<std::string>* bad_files_;
+  FillOrders own_fill_;
+  FillOrders* fill_;
+  bool* left_out_;
   std::vector<Segment> out_;
   std::map<std::size_t, std::size_t> fill_used_;
-  std::map<std::size_t, std::vector<std::filesystem::path>> order_;
 };
 
 }  // namespace

@@ -3,11 +3,13 @@
 // from which offset over which output frames, with which gain envelope. Built from a plan
 // and a frame clock with no I/O; rebuilt from the current frame whenever playout learns
 // something new (a failure, an early end) or the real clock's fit moves.
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "scheduler/fill_order.hpp"
 #include "scheduler/frame_clock.hpp"
 #include "scheduler/timeline.hpp"
 
@@ -53,38 +55,41 @@ const char* to_string(Segment::Kind kind);
 
 // Maps plan times to output frames: hard anchors (programme starts on time, `end`,
 // `until`) are placed through the clock; everything between them follows by duration,
-// so items stay sample-exactly back to back whatever the clock's drift.
+// so items stay sample-exactly back to back whatever the clock's drift. Anchors in
+// `committed` keep the frames they were given there.
 class FrameMapper {
  public:
   FrameMapper(const Plan& plan, const Timeline& timeline, const FrameClock& clock,
-              std::map<TimePoint, FrameCount>* committed = nullptr, FrameCount commit_horizon = 0);
+              const std::map<TimePoint, FrameCount>* committed = nullptr);
   FrameCount frame_of(TimePoint t) const;
+  // Adds to `committed` the anchors that air by `horizon` (audio now depends on them: they
+  // never move again, whatever the clock does later).
+  void commit(std::map<TimePoint, FrameCount>& committed, FrameCount horizon) const;
 
  private:
   FrameCount anchor_frame(TimePoint anchor) const;
 
   std::vector<TimePoint> anchors_;  // sorted
   const FrameClock& clock_;
-  std::map<TimePoint, FrameCount>* committed_;
-  FrameCount horizon_;
+  const std::map<TimePoint, FrameCount>* committed_;
 };
 
 // Builds the segments that end after `from` (segments already under way are included,
-// clipped to start at `from` only when `join` is set: the session starts there).
+// clipped to start at `from` only when `join` is set: the session starts there), up to
+// those starting at `until` (left out: the caller builds further when it gets there).
 // `anchors` holds anchor frames already committed (they never move once audio depends on
-// them); anchors whose frame falls before `commit_horizon` are added to it.
-// Fill files in `bad_files` are passed over.
+// them); anchors that air by `commit_horizon` are added to it first (FrameMapper::commit).
+// Fill files in `bad_files` are passed over. `fill` keeps the days' fill orders between
+// calls (one is made for the call when not given).
 struct EdlContext {
   std::map<TimePoint, FrameCount>* anchors = nullptr;
   FrameCount commit_horizon = 0;
   const std::set<std::string>* bad_files = nullptr;
+  FillOrders* fill = nullptr;
+  FrameCount until = std::numeric_limits<FrameCount>::max();
+  bool* left_out = nullptr;  // set when something was left out for starting at `until` or later
 };
 std::vector<Segment> build_edl(const Timeline& timeline, const Plan& plan, const FrameClock& clock,
                                FrameCount from, bool join, const EdlContext& context = {});
-
-// The fill pool's order for a day: shuffled with a seed from the date (so plan and air
-// agree), reshuffled each time round without repeating a track back to back.
-std::vector<std::filesystem::path> fill_order(const std::vector<std::filesystem::path>& pool, FillOrder order,
-                                              date::year_month_day day, std::size_t count);
 
 }  // namespace onair

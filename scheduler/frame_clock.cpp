@@ -18,6 +18,10 @@ Duration duration_of(FrameCount frames, int rate) {
   return Duration(sec * 1'000'000 + rounded);
 }
 
+std::shared_ptr<const FrameClock> FrameClock::snapshot() const {
+  return std::make_shared<VirtualClock>(time_of(0), sample_rate());
+}
+
 TimePoint VirtualClock::time_of(FrameCount frame) const { return origin_ + duration_of(frame, rate_); }
 
 FrameCount VirtualClock::frame_at(TimePoint t) const { return frames_in(t - origin_, rate_); }

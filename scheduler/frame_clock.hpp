@@ -3,6 +3,7 @@
 // frames; a FrameClock says when a frame airs. The virtual clock (render) is exact; the
 // real clock (player/output/real_clock.hpp) is fitted from the sound card's timing stamps.
 #include <cstdint>
+#include <memory>
 
 #include "scheduler/local_day.hpp"
 
@@ -29,6 +30,9 @@ class FrameClock {
   // Nothing has been written yet and the start was delayed (a source slow to open): frame 0
   // airs from now on, not from when the clock was made. No-op for exact clocks.
   virtual void restart_now() {}
+  // The mapping as it is now, for another thread to use while this one moves on (the
+  // planner). By default a clock at exactly the nominal rate through time_of(0).
+  virtual std::shared_ptr<const FrameClock> snapshot() const;
 };
 
 // Frame 0 airs at `origin`; frames follow at exactly `rate` per second.

@@ -23,14 +23,15 @@ bool is_item(const Segment& s) { return s.kind != Segment::Kind::fill && s.kind 
 }  // namespace
 
 void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, const Plan& plan,
-                        const FrameClock& clock, std::map<TimePoint, FrameCount>* anchors, FrameCount frame) {
+                        const FrameClock& clock, const std::map<TimePoint, FrameCount>* anchors, FrameCount frame,
+                        FrameCount until) {
   const int rate = clock.sample_rate();
   const FrameCount slack = frames_in(kSlack, rate);
   const Schedule& merged = timeline.merged();
   auto cut_fade = [&](std::size_t program) {
     return frames_in(timeline.day(timeline.day_of(program)).schedule.cut_fade, rate);
   };
-  const FrameMapper mapper(plan, timeline, clock, anchors, frame);
+  const FrameMapper mapper(plan, timeline, clock, anchors);
   std::vector<Boundary> bounds;
   for (const auto& pp : plan.programs)
     if (merged.programs[pp.index].start == StartMode::hard)
@@ -102,8 +103,9 @@ void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, con
   }
   std::erase_if(edl, [](const Segment& s) { return !s.skipped && s.end <= s.start; });
   // What an item that ran out leaves before its hard start airs as recorded silence.
+  // Only before `until`: past it the list is not built yet, so what seems a hole may not be.
   for (std::size_t i = 0; i < bounds.size(); ++i) {
-    if (!bounds[i].touched) continue;
+    if (!bounds[i].touched || limit[i] > until) continue;
     FrameCount from = frame;
     for (const auto& s : edl)
       if (!s.skipped && next_bound(s) - bounds.begin() <= static_cast<std::ptrdiff_t>(i)) from = std::max(from, s.end);

@@ -7,6 +7,7 @@
 // hard start is cut with the cut fade ending on it, what would start after it is skipped,
 // an item whose media runs out before it ends on its media, and a hole left that way is
 // aired as recorded silence. See docs/engine.md, "When the system clock steps".
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -14,8 +15,10 @@
 
 namespace onair {
 
-// `edl` is build_edl's output for the re-plan at `frame` with the same `anchors`.
+// `edl` is build_edl's output for the re-plan at `frame` with the same `anchors`, built up
+// to `until`.
 void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, const Plan& plan,
-                        const FrameClock& clock, std::map<TimePoint, FrameCount>* anchors, FrameCount frame);
+                        const FrameClock& clock, const std::map<TimePoint, FrameCount>* anchors, FrameCount frame,
+                        FrameCount until = std::numeric_limits<FrameCount>::max());
 
 }  // namespace onair

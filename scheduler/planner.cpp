@@ -61,7 +61,7 @@ class Planner {
 
   // Ends every earlier item still on air at `t` (a hard start or an `end`).
   void cut_everything_after(TimePoint t, std::size_t from_item, const std::string& by) {
-    for (std::size_t i = from_item; i < plan_.items.size(); ++i) {
+    for (std::size_t i = std::max(from_item, open_); i < plan_.items.size(); ++i) {
       auto& it = plan_.items[i];
       if (it.status == PlanStatus::skipped || it.end <= t) continue;
       if (it.start >= t) {
@@ -80,7 +80,7 @@ class Planner {
   // The latest-starting item on air at `t`, if any.
   std::optional<std::size_t> item_on_air(TimePoint t) const {
     std::optional<std::size_t> found;
-    for (std::size_t i = 0; i < plan_.items.size(); ++i) {
+    for (std::size_t i = open_; i < plan_.items.size(); ++i) {
       const auto& it = plan_.items[i];
       if (it.status != PlanStatus::skipped && it.start <= t && t < it.end) found = i;
     }
@@ -88,10 +88,31 @@ class Planner {
   }
 
   TimePoint air_end() const {
-    TimePoint end = TimePoint::min();
-    for (const auto& it : plan_.items)
+    TimePoint end = closed_end_;
+    for (std::size_t i = open_; i < plan_.items.size(); ++i) {
+      const auto& it = plan_.items[i];
       if (it.status != PlanStatus::skipped) end = std::max(end, it.end);
+    }
     return end;
+  }
+
+  // Items that ended by `t` never change again while programmes come in time order (every
+  // later cut is at or after the next programme's time), so the scans above start after
+  // them: planning stays linear in the items (a 100,000-item day was quadratic). Out of
+  // order, everything is open again.
+  void close_before(TimePoint t) {
+    if (t < last_at_) {
+      open_ = 0;
+      closed_end_ = TimePoint::min();
+    }
+    last_at_ = t;
+    while (open_ < plan_.items.size()) {
+      const auto& it = plan_.items[open_];
+      const bool skipped = it.status == PlanStatus::skipped;
+      if ((skipped ? it.start : it.end) > t) break;
+      if (!skipped) closed_end_ = std::max(closed_end_, it.end);
+      ++open_;
+    }
   }
 
   void warn_local_time(const Program& p, const ResolvedTime& r, const char* what, Duration tod) {
@@ -111,6 +132,7 @@ class Planner {
     const Program& p = s_.programs[k];
     const ResolvedTime at = day_.at(p.at);
     warn_local_time(p, at, "at", p.at);
+    close_before(at.time);
     PlannedProgram pp;
     pp.index = k;
     pp.scheduled = at.time;
@@ -238,6 +260,9 @@ class Planner {
   Diagnostics* diags_;
   const PlayFacts* facts_;
   Plan plan_;
+  std::size_t open_ = 0;                     // items before it ended by last_at_
+  TimePoint closed_end_ = TimePoint::min();  // the latest end among them
+  TimePoint last_at_ = TimePoint::min();
 };
 
 }  // namespace

@@ -38,6 +38,7 @@ Timeline::Timeline(std::vector<BroadcastDay> days) : days_(std::move(days)), loc
         if (item.kind == ItemKind::file) item.source = absolute_source(s, item.source);
         item.fallback = absolute_source(s, item.fallback);
         if (item.until) *item.until += offset;
+        uids_.insert(item.uid);
       }
       merged_.programs.push_back(std::move(p));
       program_day_.push_back(d);

@@ -1,6 +1,7 @@
 #pragma once
 // Consecutive broadcast days joined into one schedule, so a programme running past
 // midnight keeps playing and the next day continues the timeline without a gap or jump.
+#include <unordered_set>
 #include <vector>
 
 #include "scheduler/plan.hpp"
@@ -30,6 +31,8 @@ class Timeline {
   std::size_t index_in_day(std::size_t program) const { return program_index_[program]; }
   // The date of a merged programme's broadcast day, YYYY-MM-DD.
   std::string date_of(std::size_t program) const;
+  // An item of this timeline has this uid (what the engine remembers of others can go).
+  bool has_item(std::uint64_t uid) const { return uids_.contains(uid); }
   // A file's duration (absolute path) as probed, if known.
   std::optional<Duration> media_duration(const std::string& absolute_path) const;
 
@@ -38,6 +41,7 @@ class Timeline {
   Schedule merged_;
   LocalDay local_;
   std::vector<std::size_t> program_day_, program_index_;
+  std::unordered_set<std::uint64_t> uids_;  // made with the timeline, not where it is used
 };
 
 }  // namespace onair

@@ -39,6 +39,7 @@ void Engine::record_start(Active& a, FrameCount frame) {
 }
 
 void Engine::record_end(Active& a, FrameCount frame, std::string status, std::string detail) {
+  if (replanning_.awaiting) replanning_.finished.insert(a.seg.uid);  // a list made before now must not air it again
   if (!asrun_) return;
   AsRunRecord r = base_record(a.seg);
   r.started = a.started ? a.started_wall : clock_.time_of(a.started_at);

@@ -6,7 +6,6 @@
 #include "player/engine/engine.hpp"
 #include "player/engine/active.hpp"
 
-#include <unordered_set>
 
 namespace onair {
 
@@ -90,18 +89,20 @@ void Engine::apply_requests(FrameCount frame) {
     return end;
   };
   if (taken.timeline) {
-    timeline_ = std::move(taken.timeline);
+    std::shared_ptr<const Timeline> old = std::exchange(timeline_, std::move(taken.timeline));
     {
       std::lock_guard lock(requests_->mutex);
       requests_->current = timeline_;
     }
+    planner_.dispose(std::move(old));  // a big day is freed there, not on the render thread
     // The item on air and the next few seconds stay as they are.
     FrameCount keep = frame + taken.protect.count() * format_.sample_rate;
     for (const auto& a : active_)
       if (a->started && is_item(a->seg)) keep = std::max(keep, a->seg.end);
     control_log()->info("new schedule applies from {}", timeline_->local().iso(clock_.time_of(keep)));
-    if (!held_ && resume_at_ < 0) replan(frame, false, keep);
     forget_days_gone();
+    // Nothing before `keep` changes, so the engine airs on while the planner works.
+    if (!held_ && resume_at_ < 0) replan(frame, false, keep, Wait::none);
   }
   if (taken.fail) {
     for (auto& a : active_) {
@@ -135,6 +136,8 @@ void Engine::apply_requests(FrameCount frame) {
     // Everything planned is dropped; the schedule is rejoined when the break-in ends.
     std::erase_if(active_, [&](const auto& a) { return !a->started; });
     pending_.clear();
+    replanning_.awaiting = false;  // a list still being made is not wanted any more
+    replanning_.planned_until = ReplanResult::kNoEnd;
     const FrameCount length = frames_in(b.length, format_.sample_rate);
     FrameCount at = start;
     for (int k = 0; k < b.repeat; ++k) {
@@ -165,17 +168,14 @@ void Engine::apply_requests(FrameCount frame) {
 // moved on at midnight) would otherwise grow by a few hundred entries a day.
 void Engine::forget_days_gone() {
   const Schedule& merged = timeline_->merged();
-  std::unordered_set<std::uint64_t> uids;
-  for (const auto& p : merged.programs)
-    for (const auto& i : p.items) uids.insert(i.uid);
-  std::erase_if(facts_.played_length, [&](const auto& f) { return !uids.contains(f.first); });
-  std::erase_if(skipped_recorded_, [&](std::uint64_t uid) { return !uids.contains(uid); });
+  std::erase_if(state_.facts.played_length, [&](const auto& f) { return !timeline_->has_item(f.first); });
+  std::erase_if(skipped_recorded_, [&](std::uint64_t uid) { return !timeline_->has_item(uid); });
   // Anchors are looked up by the plan's own times, none of which precede its first programme.
   if (merged.programs.empty()) return;
   Duration first = merged.programs.front().at;
   for (const auto& p : merged.programs) first = std::min(first, p.at);
   const TimePoint since = timeline_->local().at(first).time;
-  std::erase_if(anchors_, [&](const auto& a) { return a.first < since; });
+  std::erase_if(state_.anchors, [&](const auto& a) { return a.first < since; });
 }
 
 void Engine::update_status(FrameCount frame) {

@@ -36,60 +36,63 @@ Engine::Engine(std::shared_ptr<const Timeline> timeline, FrameClock& clock, Outp
 
 Engine::~Engine() = default;
 
-void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
+void Engine::replan(FrameCount frame, bool join, FrameCount keep_until, Wait wait) {
   ++stats_.replans;
-  const Plan plan = timeline_->plan(&facts_);
-  // Anchors are committed only once audio depends on them (the frame is reached); later
-  // ones follow the clock's latest fit at every re-plan.
-  EdlContext context{&anchors_, frame, &bad_files_};
-  const FrameCount from = std::max(frame, keep_until);
-  std::vector<Segment> edl = build_edl(*timeline_, plan, clock_, from, join || keep_until > frame, context);
-  fit_to_hard_starts(edl, *timeline_, plan, clock_, &anchors_, frame);  // the clock may have moved (a step)
-  // Protected: what starts before `keep_until` airs as it was planned, pre-rolled or not yet
-  // (else the new plan, built from `keep_until`, would join an item that crossfades in
-  // before it part-way through).
-  std::vector<Segment> protected_pending;
-  while (!pending_.empty() && pending_.front().start < keep_until) {
-    Segment& s = pending_.front();
-    std::erase_if(edl, [&](const Segment& e) { return e.same_as(s); });
-    protected_pending.push_back(std::move(s));
-    pending_.pop_front();
+  // This one supersedes one still being made: what that one protected or joined, this does.
+  if (replanning_.awaiting) {
+    if (replanning_.keep_until > frame) keep_until = std::max(keep_until, replanning_.keep_until);
+    join = join || replanning_.join;
   }
-  std::vector<std::unique_ptr<Active>> kept;
-  for (auto& a : active_) {
-    if (!a->started && a->seg.start < keep_until) {  // protected: airs as it was planned
-      std::erase_if(edl, [&](const Segment& s) { return s.same_as(a->seg); });
-      kept.push_back(std::move(a));
-      continue;
-    }
-    auto match = std::find_if(edl.begin(), edl.end(), [&](const Segment& s) { return s.same_as(a->seg); });
-    if (match != edl.end()) {
-      if (!a->started) {
-        // Moving a future start needs no reopening unless the source position changes.
-        const FrameCount old_cue = a->seg.cue_in + (a->seg.start - a->seg.origin);
-        if (match->cue_in + (match->start - match->origin) != old_cue) a->source.reset();
-        a->seg = *match;
-      } else if (match->origin == a->seg.origin) {
-        a->seg.end = match->end;
-        a->seg.cut = match->cut;
-        a->seg.cut_fade = match->cut_fade;
-        a->seg.xfade_out = match->xfade_out;
-        a->seg.note = match->note;
-      }
-      edl.erase(match);
-    } else if (!a->started) {
-      continue;  // no longer planned: drop it
-    }
-    kept.push_back(std::move(a));
+  ReplanRequest request;
+  request.timeline = timeline_;
+  request.clock = clock_.snapshot();
+  request.state = state_;
+  request.frame = frame;
+  request.keep_until = keep_until;
+  request.join = join;
+  request.horizon = frames_in(options_.plan_horizon, format_.sample_rate);
+  planner_.submit(std::move(request));
+  replanning_.needed = false;
+  replanning_.awaiting = true;
+  replanning_.keep_until = keep_until;
+  replanning_.join = join;
+  replanning_.finished.clear();
+  if (!options_.realtime) wait = Wait::ready;  // rendering: exact, and nothing airs meanwhile
+  std::optional<ReplanResult> result;
+  if (wait == Wait::ready) {
+    while (!result) result = planner_.wait(std::chrono::hours(1));
+  } else if (wait == Wait::bounded) {
+    result = planner_.wait(options_.realtime_wait);
   }
-  active_ = std::move(kept);
-  for (auto& s : edl)
-    if (!s.skipped && s.start < frame) s.start = frame;  // re-anchoring moved it a hair earlier
-  edl.insert(edl.begin(), std::make_move_iterator(protected_pending.begin()),
-             std::make_move_iterator(protected_pending.end()));
-  std::stable_sort(edl.begin(), edl.end(), [](const Segment& a, const Segment& b) { return a.start < b.start; });
-  pending_.assign(std::make_move_iterator(edl.begin()), std::make_move_iterator(edl.end()));
-  replan_needed_ = false;
+  if (result) adopt(std::move(*result), frame);
+}
+
+// Meets the new list with what is opened: segments on air keep their source (their end may
+// move), pre-rolled ones move or reopen, what is no longer planned goes.
+void Engine::adopt(ReplanResult result, FrameCount frame) {
+  replanning_.awaiting = false;
+  if (!result.error.empty()) {
+    engine_log()->error("re-planning failed: {}; what was planned airs on", result.error);
+    return;
+  }
+  state_.anchors = std::move(result.anchors);
+  replanning_.planned_until = result.planned_until;
+  std::vector<HeldSegment> held;
+  held.reserve(active_.size());
+  for (const auto& a : active_) held.push_back({&a->seg, a->started});
+  Merge merge = merge_replan(held, pending_, std::move(result.segments), frame, replanning_.keep_until,
+                             replanning_.finished);
+  for (std::size_t i = 0; i < active_.size(); ++i) {
+    Active& a = *active_[i];
+    switch (merge.actions[i]) {
+      case Merge::Action::keep: break;
+      case Merge::Action::reopen: a.source.reset(); [[fallthrough]];
+      case Merge::Action::update: a.seg = std::move(merge.updated[i]); break;
+      case Merge::Action::drop: a.seg.end = a.seg.start = -1; break;
+    }
+  }
+  std::erase_if(active_, [](const auto& a) { return !a->started && a->seg.end == a->seg.start && !a->seg.skipped; });
+  pending_ = std::move(merge.pending);
 }
 
 // Nothing has aired yet, so a file slow to open at the start (a cold disk, a loaded or
@@ -97,7 +100,7 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until) {
 // now and the join is placed again, so what airs and what the as-run says match the
 // schedule however slowly the process started. Relays keep their own stand-in rules.
 void Engine::join_at_start() {
-  replan(0, true);
+  replan(0, true, -1, Wait::ready);
   if (!options_.realtime) return;
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -113,7 +116,7 @@ void Engine::join_at_start() {
     if (!late) return;
     engine_log()->info("a source was slow to open at the start: joining again from the new time");
     clock_.restart_now();
-    replan(0, true);
+    replan(0, true, -1, Wait::ready);
   }
 }
 
@@ -154,7 +157,7 @@ void Engine::preroll(FrameCount frame) {
     record_end(*a, a->started_at, "failed", error);
     record_fact(*a, a->seg.origin);
     a->seg.end = a->seg.start;  // dropped below
-    replan_needed_ = true;
+    replanning_.needed = true;
   }
   std::erase_if(active_, [](const auto& a) { return !a->started && a->seg.end == a->seg.start && !a->seg.skipped; });
 }
@@ -162,11 +165,11 @@ void Engine::preroll(FrameCount frame) {
 void Engine::record_fact(const Active& a, FrameCount ended_at) {
   const Segment& s = a.seg;
   if (s.kind == Segment::Kind::fill) {
-    if (ended_at <= s.origin) bad_files_.insert(s.source);
+    if (ended_at <= s.origin) state_.bad_files.insert(s.source);
     return;
   }
   if (!is_item(s)) return;
-  facts_.played_length[s.uid] = duration_of(std::max<FrameCount>(0, ended_at - s.origin),
+  state_.facts.played_length[s.uid] = duration_of(std::max<FrameCount>(0, ended_at - s.origin),
                                                            format_.sample_rate);
 }
 
@@ -191,14 +194,14 @@ bool Engine::start_due(FrameCount frame) {
         record_end(*a, frame, "failed", error);
         record_fact(*a, a->seg.origin);
         a->seg.end = -1;
-        replan_needed_ = true;
+        replanning_.needed = true;
         continue;
       }
     }
     record_start(*a, frame);
   }
   std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
-  return replan_needed_;
+  return replanning_.needed;
 }
 
 FrameCount Engine::next_boundary(FrameCount frame, FrameCount until) const {
@@ -306,7 +309,7 @@ void Engine::finish_ended(FrameCount frame) {
       record_end(*a, frame, failed ? "failed" : (a->joined ? "joined" : "played"), detail);
       record_fact(*a, frame);
       a->seg.end = -1;
-      replan_needed_ = true;
+      replanning_.needed = true;
     }
   }
   std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
@@ -317,6 +320,8 @@ void Engine::close_all(FrameCount frame, const std::string& status, const std::s
     if (a->started) record_end(*a, frame, status, detail);
   active_.clear();
   pending_.clear();
+  replanning_.awaiting = false;  // a list still being made is not wanted any more
+  replanning_.planned_until = ReplanResult::kNoEnd;
 }
 
 void Engine::run(FrameCount until, std::stop_token stop) {
@@ -338,7 +343,11 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       resume_at_ = -1;
       replan(frame, true);
     }
-    if (held_ || (pending_.empty() && active_.empty())) {  // held, or nothing left to air
+    if (replanning_.awaiting)
+      if (auto result = planner_.take()) adopt(std::move(*result), frame);
+    const bool nothing_left = pending_.empty() && active_.empty() && !replanning_.awaiting &&
+                              replanning_.planned_until == ReplanResult::kNoEnd;
+    if (held_ || nothing_left) {  // held, or nothing left to air
       if (!held_ && until == kForever && !options_.run_forever) break;
       const FrameCount n = std::min(options_.block, until - frame);
       std::fill(mix_.begin(), mix_.end(), 0.0f);
@@ -349,7 +358,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       continue;
     }
     preroll(frame);
-    if (replan_needed_) {
+    if (replanning_.needed) {
       replan(frame, false);
       continue;
     }
@@ -357,9 +366,16 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       replan(frame, false);
       continue;
     }
-    if (options_.realtime && resume_at_ < 0 && clock_.mapping_version() != mapping_version_) {
-      mapping_version_ = clock_.mapping_version();  // future hard starts follow the clock's new fit
+    if (options_.realtime && resume_at_ < 0 && clock_.mapping_version() != replanning_.mapping_version) {
+      // Future hard starts follow the clock's new fit; after a step, from this frame.
+      replanning_.mapping_version = clock_.mapping_version();
       replan(frame, false);
+      continue;
+    }
+    // Built only so far ahead: more before it runs out (taken when ready).
+    if (!replanning_.awaiting && replanning_.planned_until != ReplanResult::kNoEnd &&
+        frame >= replanning_.planned_until - frames_in(options_.plan_horizon, format_.sample_rate) / 2) {
+      replan(frame, false, -1, Wait::none);
       continue;
     }
     const FrameCount n = next_boundary(frame, until) - frame;
@@ -377,7 +393,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       engine_log()->warn("held after the current item by the operator");
       continue;
     }
-    if (replan_needed_) replan(frame, false);
+    if (replanning_.needed) replan(frame, false);
   }
   if (frame >= until) close_all(frame, options_.end_status, options_.end_detail);
   output_.drain();

@@ -17,8 +17,10 @@
 
 #include "player/asrun/log.hpp"
 #include "player/output/output.hpp"
+#include "player/engine/planner.hpp"
 #include "player/source/factory.hpp"
 #include "scheduler/edl.hpp"
+#include "scheduler/replan.hpp"
 
 namespace onair {
 
@@ -37,6 +39,9 @@ struct EngineOptions {
   bool run_forever = false;
   // Called after each block with the next frame (progress display, status).
   std::function<void(FrameCount)> progress;
+  // How far ahead a re-plan builds segments; the engine asks for more when half is left.
+  // A long gap of fill or a 100,000-item tomorrow then costs a re-plan what an hour does.
+  std::chrono::minutes plan_horizon{60};
 };
 
 // A break-in: an urgent announcement aired at once (the item on air fades out with the cut
@@ -92,7 +97,9 @@ class Engine {
   const EngineStats& stats() const { return stats_; }
   // What the engine remembers of what aired (lengths, skips, committed anchors): bounded by
   // the timeline's days, since entries of days that left it are dropped. Engine thread only.
-  std::size_t remembered() const { return facts_.played_length.size() + skipped_recorded_.size() + anchors_.size(); }
+  std::size_t remembered() const {
+    return state_.facts.played_length.size() + skipped_recorded_.size() + state_.anchors.size();
+  }
 
   // Requests from other threads (control API, schedule reload, alarms); the engine
   // thread carries them out at its next block.
@@ -111,7 +118,14 @@ class Engine {
 
  private:
   struct Active;
-  void replan(FrameCount frame, bool join, FrameCount keep_until = -1);
+  // How long the engine thread waits for a re-plan it asked for.
+  enum class Wait {
+    ready,    // until it is there (render; nothing airs meanwhile)
+    bounded,  // realtime: what follows must start now; at most realtime_wait, else later
+    none,     // it applies to the future: take it when it comes
+  };
+  void replan(FrameCount frame, bool join, FrameCount keep_until = -1, Wait wait = Wait::bounded);
+  void adopt(ReplanResult result, FrameCount frame);
   void join_at_start();
   void preroll(FrameCount frame);
   bool start_due(FrameCount frame);
@@ -135,16 +149,24 @@ class Engine {
   EngineOptions options_;
   EngineStats stats_;
 
-  PlayFacts facts_;
-  std::set<std::string> bad_files_;
-  std::map<TimePoint, FrameCount> anchors_;
+  PlayState state_;                              // what playout learned: re-plans start from it
+  std::set<std::uint64_t> skipped_recorded_;
   std::deque<Segment> pending_;                  // by start, not yet opened
   std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
   std::vector<float> mix_, scratch_;
-  bool replan_needed_ = false;
+
+  // Re-planning: the planner thread computes, the engine thread adopts between blocks.
+  struct Replanning {
+    bool needed = false;         // a fact asks for a re-plan at the next step
+    bool awaiting = false;       // one was asked for and not adopted yet
+    FrameCount keep_until = -1;  // of the one awaited
+    bool join = false;           // of the one awaited
+    std::set<std::uint64_t> finished;  // segments ended since it was asked for
+    FrameCount planned_until = ReplanResult::kNoEnd;
+    std::uint64_t mapping_version = 0;
+  } replanning_;
+  PlannerThread planner_;
   FrameCount last_status_ = 0;
-  std::uint64_t mapping_version_ = 0;
-  std::set<std::uint64_t> skipped_recorded_;
 
   // Control: requests queued by other threads, applied by the engine thread.
   struct Requests;

@@ -39,6 +39,7 @@ class RealClock final : public FrameClock {
   void tick() override;
   // Before the first stamp only: frame 0 airs `initial_latency` from now.
   void restart_now() override;
+  std::shared_ptr<const FrameClock> snapshot() const override { return std::make_shared<RealClock>(*this); }
 
   // Measured drift of the device against the monotonic clock, parts per million.
   double drift_ppm() const override { return (rate_ / nominal_rate_ - 1.0) * 1e6; }
