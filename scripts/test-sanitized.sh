@@ -40,7 +40,7 @@ cd "$build"
 # Sanitized code runs 2–15× slower. The tests that measure real time (a JACK dummy server's
 # rate, hard starts within milliseconds, a restarted process on air within 2 s) run alone,
 # after the rest.
-realtime='^(PortAudioJack|PlayJack|DeviceVanish|DaemonProcess|PlaySignals|SlowDiskTest)\.|DeviceLoss'
+realtime='^(PortAudioJack|PlayJack|DeviceVanish|DaemonProcess|PlaySignals|SlowDiskTest|LongFillTest)\.|DeviceLoss'
 status=0
 ctest --output-on-failure --parallel "$(nproc)" --timeout 1200 -E "$realtime" "${labels[@]}" "$@" || status=1
 ctest --output-on-failure --timeout 1200 -R "$realtime" "${labels[@]}" "$@" || status=1

@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "player/engine/active.hpp"
-#include "player/pcm/envelope.hpp"
+#include "player/engine/segment_envelope.hpp"
 #include "scheduler/hard_starts.hpp"
 #include "player/pcm/mix.hpp"
 
@@ -214,22 +214,6 @@ FrameCount Engine::next_boundary(FrameCount frame, FrameCount until) const {
   return next;
 }
 
-double Engine::gain_at(const Segment& s, FrameCount f) const {
-  double g = db_to_gain(s.gain_db);
-  const FrameCount pos = f - s.origin;
-  auto ratio = [](FrameCount k, FrameCount len) { return static_cast<double>(k) / static_cast<double>(len); };
-  if (s.fade_in > 0 && pos < s.fade_in) g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(pos, 0), s.fade_in));
-  if (s.fade_out > 0 && pos >= s.length - s.fade_out)
-    g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(s.length - pos, 0), s.fade_out));
-  if (s.xfade_in > 0 && pos < s.xfade_in)
-    g *= fade_curve(FadeShape::equal_power, ratio(std::max<FrameCount>(pos, 0), s.xfade_in));
-  if (s.xfade_out > 0 && pos >= s.length - s.xfade_out)
-    g *= fade_curve(FadeShape::equal_power, ratio(std::max<FrameCount>(s.length - pos, 0), s.xfade_out));
-  if (s.cut && s.cut_fade > 0 && f >= s.end - s.cut_fade)
-    g *= fade_curve(FadeShape::s_curve, ratio(std::max<FrameCount>(s.end - f, 0), s.cut_fade));
-  return g;
-}
-
 FrameCount Engine::render(FrameCount frame, FrameCount n) {
   // First find how far every source can go: an early end shortens the block so what
   // follows starts at exactly that frame.
@@ -254,24 +238,7 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
       stats_.starved_frames += limit - got;
       std::fill(scratch_.begin() + got * format_.channels, scratch_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
     }
-    const Segment& s = a->seg;
-    const double g0 = gain_at(s, frame), g1 = gain_at(s, frame + limit - 1);
-    const bool in_fade = (s.fade_in > 0 && frame - s.origin < s.fade_in) ||
-                         (s.fade_out > 0 && frame + limit > s.origin + s.length - s.fade_out) ||
-                         (s.xfade_in > 0 && frame - s.origin < s.xfade_in) ||
-                         (s.xfade_out > 0 && frame + limit > s.origin + s.length - s.xfade_out) ||
-                         (s.cut && s.cut_fade > 0 && frame + limit > s.end - s.cut_fade);
-    if (!in_fade && g0 == g1) {
-      mix_add(mix_.data(), scratch_.data(), samples, static_cast<float>(g0));
-    } else {
-      for (FrameCount k = 0; k < limit; ++k) {
-        const auto g = static_cast<float>(gain_at(s, frame + k));
-        for (int c = 0; c < format_.channels; ++c) {
-          const auto i = static_cast<std::size_t>(k * format_.channels + c);
-          mix_[i] += scratch_[i] * g;
-        }
-      }
-    }
+    mix_add(mix_.data(), scratch_.data(), format_.channels, frame, limit, envelope_of(a->seg));
   }
   if (limit > 0) output_.write(mix_.data(), limit);
   return limit;

@@ -137,7 +137,6 @@ class Engine {
   void record_start(Active& a, FrameCount frame);
   void record_end(Active& a, FrameCount frame, std::string status, std::string detail);
   void record_skipped(const Segment& s);
-  double gain_at(const Segment& s, FrameCount frame) const;
   FrameCount frames_of(std::chrono::seconds s) const { return s.count() * format_.sample_rate; }
 
   std::shared_ptr<const Timeline> timeline_;

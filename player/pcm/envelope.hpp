@@ -64,7 +64,7 @@ struct Crossfade {
 // crossfade side...). Small and copyable: it is part of an edit-list segment.
 class Envelope {
  public:
-  static constexpr std::size_t kMaxFades = 4;
+  static constexpr std::size_t kMaxFades = 6;
 
   Envelope() = default;
   explicit Envelope(double gain_db) { set_gain_db(gain_db); }

@@ -1,3 +1,4 @@
+#include "player/engine/segment_envelope.hpp"
 #include "player/pcm/envelope.hpp"
 
 #include <gtest/gtest.h>
@@ -151,7 +152,7 @@ TEST(Envelope, MultipliesGainAndFades) {
   EXPECT_EQ(env.silent_from(), 950);
   EXPECT_EQ(Envelope().silent_from(), Envelope::never);
   Envelope full;
-  for (int i = 0; i < 4; ++i) full.add(Fade::in(0, 1));
+  for (std::size_t i = 0; i < Envelope::kMaxFades; ++i) full.add(Fade::in(0, 1));
   EXPECT_THROW(full.add(Fade::in(0, 1)), std::length_error);
 }
 
@@ -226,6 +227,37 @@ TEST(Mix, AddGainSilencePeak) {
   EXPECT_FLOAT_EQ(peak(a.data(), 3), 1.2f);
   silence(a.data(), 3);
   EXPECT_EQ(peak(a.data(), 3), 0.0f);
+}
+
+// A segment's envelope holds every fade it carries: fade in/out and crossfades from its own
+// length, the cut fade ending where it is cut, each with its shape.
+TEST(SegmentEnvelope, CarriesEveryFadeOfTheSegment) {
+  Segment s;
+  s.origin = 1000;
+  s.start = 1000;
+  s.length = 10'000;
+  s.end = 8000;  // cut before its natural end (11,000)
+  s.cut = true;
+  s.cut_fade = 500;
+  s.fade_in = 200;
+  s.fade_out = 400;
+  s.xfade_in = 100;
+  s.xfade_out = 300;
+  s.gain_db = -6.0206;
+  const Envelope e = envelope_of(s);
+  EXPECT_EQ(e.fade_count(), 5u);
+  EXPECT_EQ(e.at(1000), 0.0);
+  EXPECT_NEAR(e.at(1050), 0.5 * fade_curve(FadeShape::s_curve, 0.25) * fade_curve(FadeShape::equal_power, 0.5), 1e-6);
+  EXPECT_NEAR(e.at(5000), 0.5, 1e-5);  // only the gain between the fades
+  EXPECT_NEAR(e.at(7750), 0.5 * fade_curve(FadeShape::s_curve, 0.5), 1e-6);  // half way through the cut fade
+  EXPECT_EQ(e.at(8000), 0.0);
+  s.cut = false;  // not cut: the item's own fades close it at 11,000
+  s.end = 11'000;
+  const Envelope whole = envelope_of(s);
+  EXPECT_EQ(whole.fade_count(), 4u);
+  EXPECT_NEAR(whole.at(10'850), 0.5 * fade_curve(FadeShape::s_curve, 150.0 / 400) * fade_curve(FadeShape::equal_power, 150.0 / 300), 1e-6);
+  EXPECT_EQ(whole.at(11'000), 0.0);
+  EXPECT_EQ(envelope_of(Segment{}).fade_count(), 0u);
 }
 
 }  // namespace
