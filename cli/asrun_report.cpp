@@ -1,4 +1,5 @@
 #include "cli/asrun_report.hpp"
+#include "player/asrun/status.hpp"
 
 #include <fmt/format.h>
 
@@ -50,7 +51,7 @@ std::string key_of(const AsRunEntry& e) {
   return e.day + "|" + e.program + "|" + std::to_string(e.item) + "|" + e.source + "|" + e.started;
 }
 
-bool is_on_time_status(const std::string& s) { return s == "played" || s == "cut"; }
+bool is_on_time_status(std::optional<AsRunStatus> s) { return s == AsRunStatus::played || s == AsRunStatus::cut; }
 
 // Adds one entry to a set of totals (used for programmes and days alike).
 void add(AsRunDayTotals& t, double& offset_sum, const AsRunEntry& e, std::size_t index) {
@@ -60,27 +61,34 @@ void add(AsRunDayTotals& t, double& offset_sum, const AsRunEntry& e, std::size_t
     return;
   }
   ++t.records;
-  const std::string& s = e.status;
+  const std::optional<AsRunStatus> s = parse_asrun_status(e.status);
   const double played = e.played_s.value_or(0.0);
-  if (s == "played") ++t.played;
-  else if (s == "cut") ++t.cut;
-  else if (s == "joined") ++t.joined;
-  else if (s == "interrupted") ++t.interrupted;
-  else if (s == "skipped") ++t.skipped;
-  else if (s == "failed") {
-    ++t.failed;
-    t.failures.push_back(index);
-  } else if (s == "fill") {
-    ++t.fill;
-    t.fill_s += played;
-  } else if (s == "silence") {
-    ++t.silence;
-    t.silence_s += played;
-  } else {
+  if (!s) {
     ++t.unknown_status;
+  } else {
+    switch (*s) {
+      case AsRunStatus::played: ++t.played; break;
+      case AsRunStatus::cut: ++t.cut; break;
+      case AsRunStatus::joined: ++t.joined; break;
+      case AsRunStatus::interrupted: ++t.interrupted; break;
+      case AsRunStatus::skipped: ++t.skipped; break;
+      case AsRunStatus::failed:
+        ++t.failed;
+        t.failures.push_back(index);
+        break;
+      case AsRunStatus::fill:
+        ++t.fill;
+        t.fill_s += played;
+        break;
+      case AsRunStatus::silence:
+        ++t.silence;
+        t.silence_s += played;
+        break;
+    }
   }
-  if (s == "played" || s == "cut" || s == "joined" || s == "interrupted") ++t.aired;
-  if (s != "silence") t.aired_s += played;
+  if (s == AsRunStatus::played || s == AsRunStatus::cut || s == AsRunStatus::joined || s == AsRunStatus::interrupted)
+    ++t.aired;
+  if (s != AsRunStatus::silence) t.aired_s += played;
   // Joined items start late on purpose (mid-item after a restart); only items that were
   // meant to start on the dot say anything about timing accuracy.
   if (is_on_time_status(s) && e.offset_ms) {

@@ -117,7 +117,7 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   MediaSourceFactory sources;
   EngineOptions engine_options;
   engine_options.realtime = true;
-  engine_options.end_status = "played";
+  engine_options.end_status = AsRunStatus::played;
   engine_options.end_detail = "";
   Engine engine(*timeline, clock, *output, sources, asrun_queue.get(), format, engine_options);
   log->info("playing {} to {} from {}", args.schedule, output->describe(), day.iso(wall->sys_now()));

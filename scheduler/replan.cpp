@@ -74,7 +74,7 @@ Merge merge_replan(std::span<const HeldSegment> held, std::deque<Segment>& pendi
     if (!held[i].started) {
       // A list made a little before now: what it starts before now joins now.
       if (match->start < frame) {
-        match->start = std::min(frame, match->end);
+        match->start = match->skipped ? frame : std::min(frame, match->end);  // a skip is recorded now
         if (match->skipped) match->end = match->start;
       }
       // Moving a future start needs no reopening unless the source position changes.
@@ -99,7 +99,7 @@ Merge merge_replan(std::span<const HeldSegment> held, std::deque<Segment>& pendi
   for (auto& s : edl) {
     if (s.start >= frame) continue;
     // Re-anchoring moved it a hair earlier, or the list was made before now.
-    s.start = std::min(frame, s.end);
+    s.start = s.skipped ? frame : std::min(frame, s.end);  // a skip is recorded now
     if (s.skipped) s.end = s.start;
   }
   std::erase_if(edl, [](const Segment& s) { return !s.skipped && s.end <= s.start; });

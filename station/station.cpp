@@ -41,7 +41,7 @@ class AlarmingAsRun final : public AsRunSink {
   void ended(const AsRunRecord& r) override {
     inner_.ended(r);
     check_writing();
-    if (r.status != "failed") return;
+    if (r.status != AsRunStatus::failed) return;
     const bool relay = r.source.rfind("http://", 0) == 0 || r.source.rfind("https://", 0) == 0;
     alarms_.raise(relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
                   fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
@@ -96,10 +96,12 @@ struct Station::Impl {
   std::int64_t aircheck_errors = 0;
   AudioFormat format;
   std::unique_ptr<FrameClock> clock;
+  // Before the as-run chain: the queue's thread writes what still waits as it is destroyed,
+  // through the folder, which reads the zone (destroyed after it, members go in reverse).
+  std::unique_ptr<LocalDay> zone;
   std::unique_ptr<AsRunFolder> asrun;
   std::unique_ptr<AlarmingAsRun> asrun_alarms;
   std::unique_ptr<AsRunQueue> asrun_queue;  // the engine's sink: files and fsyncs on its own thread
-  std::unique_ptr<LocalDay> zone;
   std::unique_ptr<Engine> engine;
   // The engine for other threads (control API): set once run() has built everything the
   // control calls read (engine, output, zone, prober, days); null before.
@@ -299,7 +301,7 @@ int Station::run(std::stop_token stop) {
   EngineOptions options;
   options.realtime = !m.hooks.virtual_start.has_value();
   options.run_forever = true;
-  options.end_status = "interrupted";
+  options.end_status = AsRunStatus::interrupted;
   options.end_detail = "playout stopped";
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
   m.asrun_queue = std::make_unique<AsRunQueue>(*m.asrun_alarms);

@@ -70,7 +70,7 @@ void AsRunLog::recover() {
     j.erase("event");
     j["ended"] = nullptr;
     j["played_s"] = nullptr;
-    j["status"] = "interrupted";
+    j["status"] = to_string(AsRunStatus::interrupted);
     j["detail"] = "the player stopped (crash, kill or power loss) while this item was on air; "
                   "it ended at an unknown time after it started";
     queue_locked(j);
@@ -116,7 +116,7 @@ void AsRunLog::ended(const AsRunRecord& r) {
           {"offset_ms", std::chrono::duration_cast<std::chrono::milliseconds>(r.started - r.scheduled).count()},
           {"planned_s", seconds(r.planned)},
           {"played_s", seconds(r.played)},
-          {"status", r.status},
+          {"status", to_string(r.status)},
           {"detail", r.detail}});
 }
 

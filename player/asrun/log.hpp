@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "player/asrun/status.hpp"
 #include "scheduler/local_day.hpp"
 
 namespace onair {
@@ -31,7 +32,7 @@ struct AsRunRecord {
   std::string title, source;
   TimePoint scheduled, started, ended;
   Duration planned{0}, played{0};
-  std::string status;   // played | cut | joined | skipped | failed | fill | silence | interrupted
+  AsRunStatus status = AsRunStatus::played;
   std::string detail;
 };
 

@@ -25,7 +25,7 @@ void AsRunQueue::push(Kind kind, const AsRunRecord& r) {
     if (queue_.size() >= max_queued_) {
       ++dropped_;
       named_logger("asrun")->error("as-run queue full ({} records wait for the disk): dropping '{}' ({})",
-                                   queue_.size(), queue_.front().record.title, queue_.front().record.status);
+                                   queue_.size(), queue_.front().record.title, to_string(queue_.front().record.status));
       queue_.pop_front();
     }
     queue_.push_back({kind, r});

@@ -38,14 +38,14 @@ void Engine::record_start(Active& a, FrameCount frame) {
   asrun_->started(r);
 }
 
-void Engine::record_end(Active& a, FrameCount frame, std::string status, std::string detail) {
+void Engine::record_end(Active& a, FrameCount frame, AsRunStatus status, std::string detail) {
   if (replanning_.awaiting) replanning_.finished.insert(a.seg.uid);  // a list made before now must not air it again
   if (!asrun_) return;
   AsRunRecord r = base_record(a.seg);
   r.started = a.started ? a.started_wall : clock_.time_of(a.started_at);
   r.ended = clock_.time_of(frame);
   r.played = duration_of(frame - a.started_at, format_.sample_rate);
-  r.status = std::move(status);
+  r.status = status;
   // The system clock stepped while it was on air: the record stays whole (ended = started
   // + what aired) and says so; the next record starts on the new time.
   const Duration moved = clock_.time_of(a.started_at) - r.started;
@@ -61,7 +61,7 @@ void Engine::record_end(Active& a, FrameCount frame, std::string status, std::st
   }
   if (a.seg.kind == Segment::Kind::fill || a.seg.kind == Segment::Kind::gap)
     detail += std::string(detail.empty() ? "" : "; ") + "before programme '" + a.seg.next_program_id + "'";
-  if (a.joined && r.status == "joined")
+  if (a.joined && r.status == AsRunStatus::joined)
     detail += std::string(detail.empty() ? "" : "; ") + "joined " +
               std::to_string(duration_of(a.started_at - a.seg.origin, format_.sample_rate).count() / 1000) +
               " ms into the item";
@@ -73,7 +73,7 @@ void Engine::record_skipped(const Segment& s) {
   if (!asrun_) return;
   AsRunRecord r = base_record(s);
   r.started = r.ended = clock_.time_of(s.start);
-  r.status = s.unavailable ? "failed" : "skipped";
+  r.status = s.unavailable ? AsRunStatus::failed : AsRunStatus::skipped;
   r.detail = s.unavailable ? "media missing or undecodable when the schedule was loaded (see onair check)" : s.note;
   asrun_->ended(r);
 }

@@ -107,7 +107,7 @@ void Engine::apply_requests(FrameCount frame) {
   if (taken.fail) {
     for (auto& a : active_) {
       if (!a->started || !is_item(a->seg)) continue;
-      record_end(*a, frame, "failed", *taken.fail);
+      record_end(*a, frame, AsRunStatus::failed, *taken.fail);
       record_fact(*a, frame);
       a->seg.end = -1;
       ++stats_.failures;

@@ -154,7 +154,7 @@ void Engine::preroll(FrameCount frame) {
     const std::string error = a->source->error();
     engine_log()->error("'{}' ({}) failed before air: {}", a->seg.title, a->seg.source, error);
     a->started_at = std::max(a->seg.start, frame);
-    record_end(*a, a->started_at, "failed", error);
+    record_end(*a, a->started_at, AsRunStatus::failed, error);
     record_fact(*a, a->seg.origin);
     a->seg.end = a->seg.start;  // dropped below
     replanning_.needed = true;
@@ -191,7 +191,7 @@ bool Engine::start_due(FrameCount frame) {
         const std::string error = not_ready ? "not ready at air time (still opening)" : a->source->error();
         engine_log()->error("'{}' ({}) failed at air time: {}", a->seg.title, a->seg.source, error);
         a->started_at = frame;
-        record_end(*a, frame, "failed", error);
+        record_end(*a, frame, AsRunStatus::failed, error);
         record_fact(*a, a->seg.origin);
         a->seg.end = -1;
         replanning_.needed = true;
@@ -248,15 +248,15 @@ void Engine::finish_ended(FrameCount frame) {
   for (auto& a : active_) {
     if (!a->started) continue;
     if (a->seg.end <= frame) {
-      std::string status;
+      AsRunStatus status;
       switch (a->seg.kind) {
         case Segment::Kind::gap:
-        case Segment::Kind::silence: status = "silence"; break;
-        case Segment::Kind::fill: status = "fill"; break;
-        default: status = a->joined ? "joined" : a->seg.cut ? "cut" : "played";
+        case Segment::Kind::silence: status = AsRunStatus::silence; break;
+        case Segment::Kind::fill: status = AsRunStatus::fill; break;
+        default: status = a->joined ? AsRunStatus::joined : a->seg.cut ? AsRunStatus::cut : AsRunStatus::played;
       }
       if (a->source && a->source->stand_in_only()) {  // e.g. a relay whose stream never came
-        status = "failed";
+        status = AsRunStatus::failed;
         ++stats_.failures;
       }
       record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.note : "");
@@ -273,7 +273,7 @@ void Engine::finish_ended(FrameCount frame) {
       if (short_by > format_.sample_rate / 10 || failed)
         engine_log()->warn("'{}' {}", a->seg.title, detail);
       if (failed) ++stats_.failures;
-      record_end(*a, frame, failed ? "failed" : (a->joined ? "joined" : "played"), detail);
+      record_end(*a, frame, failed ? AsRunStatus::failed : (a->joined ? AsRunStatus::joined : AsRunStatus::played), detail);
       record_fact(*a, frame);
       a->seg.end = -1;
       replanning_.needed = true;
@@ -282,7 +282,7 @@ void Engine::finish_ended(FrameCount frame) {
   std::erase_if(active_, [](const auto& a) { return a->seg.end < 0; });
 }
 
-void Engine::close_all(FrameCount frame, const std::string& status, const std::string& detail) {
+void Engine::close_all(FrameCount frame, AsRunStatus status, const std::string& detail) {
   for (auto& a : active_)
     if (a->started) record_end(*a, frame, status, detail);
   active_.clear();
@@ -296,7 +296,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
   join_at_start();
   while (frame < until) {
     if (stop.stop_requested()) {
-      close_all(frame, "interrupted", "playout stopped (signal)");
+      close_all(frame, AsRunStatus::interrupted, "playout stopped (signal)");
       break;
     }
     clock_.tick();
@@ -356,7 +356,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
         })) {
       hold_after_current_ = false;
       held_ = true;
-      close_all(frame, "interrupted", "stopped after the current item by the operator");
+      close_all(frame, AsRunStatus::interrupted, "stopped after the current item by the operator");
       engine_log()->warn("held after the current item by the operator");
       continue;
     }

@@ -32,7 +32,7 @@ struct EngineOptions {
   std::chrono::milliseconds realtime_wait{20};     // at most this for a lagging source
   std::chrono::seconds render_wait{60};            // render: give up on a hung source
   // What the as-run says of items on air when the run ends without a stop request.
-  std::string end_status = "cut";
+  AsRunStatus end_status = AsRunStatus::cut;
   std::string end_detail = "end of the rendered window";
   // The daemon: when the schedule has nothing left, air silence and wait for more
   // (a new timeline) instead of returning.
@@ -132,10 +132,10 @@ class Engine {
   FrameCount next_boundary(FrameCount frame, FrameCount until) const;
   FrameCount render(FrameCount frame, FrameCount frames);
   void finish_ended(FrameCount frame);
-  void close_all(FrameCount frame, const std::string& status, const std::string& detail);
+  void close_all(FrameCount frame, AsRunStatus status, const std::string& detail);
   void record_fact(const Active& a, FrameCount ended_at);
   void record_start(Active& a, FrameCount frame);
-  void record_end(Active& a, FrameCount frame, std::string status, std::string detail);
+  void record_end(Active& a, FrameCount frame, AsRunStatus status, std::string detail);
   void record_skipped(const Segment& s);
   FrameCount frames_of(std::chrono::seconds s) const { return s.count() * format_.sample_rate; }
 

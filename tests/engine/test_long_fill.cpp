@@ -107,7 +107,7 @@ TEST_F(LongFillTest, ADayOfFillAndAHugeTomorrowSavedOnAirNeverStarveTheOutput) {
     AsRunLog log(path, timeline->local());
     EngineOptions eo;
     eo.realtime = true;
-    eo.end_status = "played";
+    eo.end_status = AsRunStatus::played;
     Engine engine(timeline, clock, output, sources, &log, format, eo);
     // A producer saves tomorrow (100,000 items) while the fill is on air: it is loaded and
     // handed over on another thread, as the daemon does.

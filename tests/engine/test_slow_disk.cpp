@@ -59,7 +59,7 @@ class SlowDiskTest : public EngineTest {
       AsRunQueue queue(log);
       EngineOptions eo;
       eo.realtime = true;
-      eo.end_status = "played";
+      eo.end_status = AsRunStatus::played;
       Engine engine(timeline, clock, output, sources, queued ? static_cast<AsRunSink*>(&queue) : &log, format, eo);
       engine.run(frames_in(7500ms, kRate));
       output.close();
