@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "station/broadcast_days.hpp"
+#include "player/output/factory.hpp"
 #include "cli/commands.hpp"
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "station/broadcast_days.hpp"
+#include "player/output/factory.hpp"
 #include "cli/commands.hpp"
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"

@@ -26,10 +26,6 @@ using json = nlohmann::json;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string join_host_port(const std::string& host, int port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 std::string lower_first(std::string s) {
   if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
@@ -267,9 +263,9 @@ int control_command(const std::string& name, const ControlArgs& args) {
 
 int control_command(const std::string& name, const ControlArgs& args, std::ostream& out, std::ostream& err) {
   std::string error;
-  const auto addr = parse_control_address(args.control, error);
-  if (!addr || addr->port == 0) {
-    err << "onair: " << (addr ? "--control needs a port other than 0, got '" + args.control + "'" : error) << "\n";
+  const auto addr = parse_host_port(args.control, HostKind::name, 1, error);
+  if (!addr) {
+    err << "onair: --control must be HOST:PORT (e.g. 127.0.0.1:8640), got '" << args.control << "': " << error << "\n";
     return kControlUsage;
   }
   std::string token;

@@ -1,4 +1,5 @@
 #include "station/config.hpp"
+#include "station/host_port.hpp"
 
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -461,70 +462,15 @@ class ConfigParser {
   SourceMark file_mark_;
 };
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr v4{};
-  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
-    if (IN6_IS_ADDR_V4MAPPED(&v6)) return v6.s6_addr[12] == 127;
-  }
-  return false;
-}
-
 }  // namespace
 
 bool parse_listen_address(const std::string& text, ControlConfig& out, std::string& error) {
-  std::string host, port;
-  if (!text.empty() && text[0] == '[') {
-    const auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      error = "expected [IPV6]:PORT, e.g. [::1]:8640";
-      return false;
-    }
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-    in6_addr v6{};
-    if (::inet_pton(AF_INET6, host.c_str(), &v6) != 1) {
-      error = "'" + host + "' is not an IPv6 address";
-      return false;
-    }
-  } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos) {
-      error = "expected HOST:PORT, e.g. 127.0.0.1:8640";
-      return false;
-    }
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (host.find(':') != std::string::npos) {
-      error = "write an IPv6 address in brackets, e.g. [::1]:8640";
-      return false;
-    }
-    in_addr v4{};
-    if (host.empty()) {
-      error = "the host is missing; use 127.0.0.1 for this machine only, or 0.0.0.0 for all interfaces";
-      return false;
-    }
-    if (host != "localhost" && ::inet_pton(AF_INET, host.c_str(), &v4) != 1) {
-      error = "'" + host + "' is not a numeric IPv4 address (or localhost)";
-      return false;
-    }
-  }
-  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-    error = "the port must be a number from 1 to 65535";
-    return false;
-  }
-  const long n = std::stol(port);
-  if (n < 1 || n > 65535) {
-    error = "the port must be a number from 1 to 65535";
-    return false;
-  }
+  const auto parsed = parse_host_port(text, HostKind::address, 1, error);
+  if (!parsed) return false;
   out.listen = text;
-  out.host = host;
-  out.port = static_cast<std::uint16_t>(n);
-  out.loopback = is_loopback_host(host);
+  out.host = parsed->host;
+  out.port = static_cast<std::uint16_t>(parsed->port);
+  out.loopback = is_loopback_host(parsed->host);
   return true;
 }
 

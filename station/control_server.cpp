@@ -93,10 +93,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string join_host_port(const std::string& host, int port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 // nlohmann's messages start with "[json.exception.parse_error.101] ".
 std::string strip_json_prefix(std::string what) {
@@ -143,48 +139,6 @@ struct Route {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
-
-std::optional<ControlAddress> parse_control_address(const std::string& text, std::string& error) {
-  const auto fail = [&](const std::string& why) -> std::optional<ControlAddress> {
-    error = "control address must be HOST:PORT (e.g. 127.0.0.1:8640), got " + quote_json(text) + ": " + why;
-    return std::nullopt;
-  };
-  std::string host, port;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string::npos) return fail("missing ']'");
-    host = text.substr(1, close - 1);
-    if (close + 1 >= text.size() || text[close + 1] != ':') return fail("missing :PORT");
-    port = text.substr(close + 2);
-    in6_addr v6{};
-    if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return fail("not an IPv6 address in [...]");
-  } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos) return fail("missing :PORT");
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (host.find(':') != std::string::npos) return fail("write an IPv6 address as [ADDRESS]:PORT");
-  }
-  if (host.empty()) return fail("missing HOST");
-  if (has_control_char(host) || host.find_first_of(" /?#@") != std::string::npos) return fail("bad HOST");
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
-    return fail("PORT must be a number from 0 to 65535");
-  const int p = std::stoi(port);
-  if (p > 65535) return fail("PORT must be a number from 0 to 65535");
-  return ControlAddress{host, p};
-}
-
-bool is_loopback_host(const std::string& host) {
-  if (lower(host) == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
-    if (IN6_IS_ADDR_V4MAPPED(&v6)) return v6.s6_addr[12] == 127;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -469,8 +423,10 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
     : impl_(std::make_unique<Impl>(station, std::move(config))) {
   auto& cfg = impl_->state.config;
   std::string error;
-  const auto addr = parse_control_address(cfg.address, error);
-  if (!addr) throw ControlServerError(error);
+  const auto addr = parse_host_port(cfg.address, HostKind::address, 0, error);
+  if (!addr)
+    throw ControlServerError("control address must be HOST:PORT (e.g. 127.0.0.1:8640), got " + quote_json(cfg.address) +
+                             ": " + error);
   if (!is_loopback_host(addr->host) && cfg.token.empty())
     throw ControlServerError("refusing to listen on " + cfg.address +
                              " without a token: set a control token, or listen on 127.0.0.1");

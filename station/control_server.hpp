@@ -15,21 +15,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "station/host_port.hpp"
+
 namespace onair {
 
 class StationControl;
 
 inline constexpr const char* kDefaultControlAddress = "127.0.0.1:8640";
-
-// "HOST:PORT" or "[IPV6]:PORT"; PORT 0..65535 (0 = any free port, servers only).
-struct ControlAddress {
-  std::string host;
-  int port = 0;
-};
-// nullopt with `error` set ("--control must be HOST:PORT, got 'x'") when malformed.
-std::optional<ControlAddress> parse_control_address(const std::string& text, std::string& error);
-// 127.0.0.0/8, ::1 and "localhost".
-bool is_loopback_host(const std::string& host);
 
 struct ControlServerConfig {
   std::string address = kDefaultControlAddress;  // HOST:PORT to listen on

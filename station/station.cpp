@@ -1,4 +1,5 @@
 #include "station/station.hpp"
+#include "player/output/factory.hpp"
 
 #include <fmt/format.h>
 
@@ -42,8 +43,7 @@ class AlarmingAsRun final : public AsRunSink {
     inner_.ended(r);
     check_writing();
     if (r.status != AsRunStatus::failed) return;
-    const bool relay = r.source.rfind("http://", 0) == 0 || r.source.rfind("https://", 0) == 0;
-    alarms_.raise(relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
+    alarms_.raise(r.relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
                   fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
   }
   void retry() override {

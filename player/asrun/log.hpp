@@ -34,6 +34,7 @@ struct AsRunRecord {
   Duration planned{0}, played{0};
   AsRunStatus status = AsRunStatus::played;
   std::string detail;
+  bool relay = false;  // a network stream (from the schedule's model, not its URL): its failure is a relay failure
 };
 
 // Whether everything handed to a log is in its file.

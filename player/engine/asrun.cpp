@@ -21,6 +21,7 @@ AsRunRecord base_record(const Segment& s) {
   r.source = s.display_source;
   r.scheduled = s.scheduled;
   r.planned = s.planned;
+  r.relay = s.kind == Segment::Kind::relay;
   return r;
 }
 

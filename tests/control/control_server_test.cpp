@@ -418,7 +418,7 @@ TEST_F(ControlApi, TokenIsRequiredOnEveryRequestWhenSet) {
 // Binding
 
 TEST_F(ControlApi, RefusesANonLoopbackAddressWithoutAToken) {
-  for (const char* address : {"0.0.0.0:0", "[::]:0", "192.168.1.10:8640", "example.com:8640"}) {
+  for (const char* address : {"0.0.0.0:0", "[::]:0", "192.168.1.10:8640"}) {
     try {
       start("", address);
       ADD_FAILURE() << address << " was accepted without a token";
@@ -435,7 +435,8 @@ TEST_F(ControlApi, RefusesANonLoopbackAddressWithoutAToken) {
 
 TEST_F(ControlApi, BadAddressesAreRefusedWithTheFormat) {
   for (const char* address : {"", "8640", "127.0.0.1", "127.0.0.1:", "127.0.0.1:99999", "127.0.0.1:http", ":8640",
-                              "::1:8640", "[::1]8640"}) {
+                              "::1:8640", "[::1]8640",
+                              "example.com:8640"}) {  // listens on an address, as the config says (one parser)
     try {
       start("", address);
       ADD_FAILURE() << "'" << address << "' was accepted";

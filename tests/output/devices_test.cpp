@@ -1,3 +1,4 @@
+#include "player/output/factory.hpp"
 #include "player/output/portaudio/devices.hpp"
 
 #include <gmock/gmock.h>
