@@ -113,15 +113,15 @@ TEST_F(LongFillTest, ADayOfFillAndAHugeTomorrowSavedOnAirNeverStarveTheOutput) {
     eo.realtime = true;
     eo.end_status = AsRunStatus::played;
     Engine engine(timeline, clock, output, sources, &log, format, eo);
-    // A producer saves tomorrow (100,000 items) while the fill is on air: it is built on
-    // another thread from the start (as the daemon loads a day) and handed over 3 s into
-    // the fill, or as soon as it is built if that takes longer (a sanitized build).
+    // A producer saves tomorrow (100,000 items) while the fill is on air: 3 s in, it is
+    // built on another thread (as the daemon loads a day; a sanitized build takes seconds)
+    // and handed over.
     std::jthread producer([&](std::stop_token stop) {
-      auto bigger = std::make_shared<const Timeline>(days(at, kTomorrowItems));
-      for (const auto& p : bigger->merged().programs) replaced_items += p.items.size();
       const auto when = at + 3s;
       while (!stop.stop_requested() && system_clock::now() < when) std::this_thread::sleep_for(20ms);
       if (stop.stop_requested()) return;
+      auto bigger = std::make_shared<const Timeline>(days(at, kTomorrowItems));
+      for (const auto& p : bigger->merged().programs) replaced_items += p.items.size();
       engine.replace_timeline(bigger);
       handed_over = system_clock::now();
     });
