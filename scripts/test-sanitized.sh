@@ -40,8 +40,12 @@ cd "$build"
 # Sanitized code runs 2–15× slower. The tests that measure real time (a JACK dummy server's
 # rate, hard starts within milliseconds, a restarted process on air within 2 s) run alone,
 # after the rest.
-realtime='^(PortAudioJack|PlayJack|DeviceVanish|DaemonProcess|PlaySignals|SlowDiskTest|LongFillTest)\.|DeviceLoss'
+realtime='^(PortAudioJack|PlayJack|DeviceVanish|DaemonProcess|PlaySignals|SlowDiskTest)\.|DeviceLoss'
 status=0
-ctest --output-on-failure --parallel "$(nproc)" --timeout 1200 -E "$realtime" "${labels[@]}" "$@" || status=1
+# Real-time suites run once, in the normal pass: LongFillTest builds a 100,000-item day
+# while it airs, which an instrumented build cannot do on two cores without starving the
+# output.
+once='^LongFillTest\.'
+ctest --output-on-failure --parallel "$(nproc)" --timeout 1200 -E "$realtime|$once" "${labels[@]}" "$@" || status=1
 ctest --output-on-failure --timeout 1200 -R "$realtime" "${labels[@]}" "$@" || status=1
 exit $status
