@@ -54,6 +54,15 @@ void FrameMapper::commit(std::map<TimePoint, FrameCount>& committed, FrameCount 
   }
 }
 
+std::map<TimePoint, FrameCount> FrameMapper::placed(FrameCount limit) const {
+  std::map<TimePoint, FrameCount> out;
+  for (const TimePoint anchor : anchors_) {
+    const FrameCount f = anchor_frame(anchor);
+    if (f <= limit) out.emplace_hint(out.end(), anchor, f);
+  }
+  return out;
+}
+
 namespace {
 
 // The mapper over the committed anchors, after those airing by the horizon are added.
@@ -69,7 +78,7 @@ class EdlBuilder {
              const EdlContext& context)
       : t_(t), plan_(plan), mapper_(commit_first(plan, t, clock, context)),
         rate_(clock.sample_rate()), from_(from), until_(context.until), join_(join), bad_files_(context.bad_files),
-        fill_(context.fill ? context.fill : &own_fill_), left_out_(context.left_out) {
+        fill_(context.fill ? context.fill : &own_fill_), left_out_(context.left_out), placed_(context.placed) {
     if (!context.fill) own_fill_.use(&t);
   }
 
@@ -79,6 +88,7 @@ class EdlBuilder {
       while (gap < plan_.gaps.size() && plan_.gaps[gap].before_program == pp.index) add_gap(plan_.gaps[gap++]);
       for (std::size_t i = pp.first_item; i < pp.first_item + pp.item_count; ++i) add_item(plan_.items[i], i);
     }
+    if (placed_) *placed_ = mapper_.placed(until_);
     return std::move(out_);
   }
 
@@ -262,6 +272,7 @@ class EdlBuilder {
   FillOrders own_fill_;
   FillOrders* fill_;
   bool* left_out_;
+  std::map<TimePoint, FrameCount>* placed_;
   std::vector<Segment> out_;
   std::map<std::size_t, std::size_t> fill_used_;
 };

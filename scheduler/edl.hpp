@@ -65,6 +65,8 @@ class FrameMapper {
   // Adds to `committed` the anchors that air by `horizon` (audio now depends on them: they
   // never move again, whatever the clock does later).
   void commit(std::map<TimePoint, FrameCount>& committed, FrameCount horizon) const;
+  // The frame of every anchor up to `limit`: what a list built with this mapper airs them at.
+  std::map<TimePoint, FrameCount> placed(FrameCount limit) const;
 
  private:
   FrameCount anchor_frame(TimePoint anchor) const;
@@ -88,6 +90,7 @@ struct EdlContext {
   FillOrders* fill = nullptr;
   FrameCount until = std::numeric_limits<FrameCount>::max();
   bool* left_out = nullptr;  // set when something was left out for starting at `until` or later
+  std::map<TimePoint, FrameCount>* placed = nullptr;  // out: the anchors' frames, up to `until`
 };
 std::vector<Segment> build_edl(const Timeline& timeline, const Plan& plan, const FrameClock& clock,
                                FrameCount from, bool join, const EdlContext& context = {});

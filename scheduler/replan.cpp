@@ -16,6 +16,7 @@ ReplanResult replan(const ReplanRequest& request, FillOrders& fill) {
   // Anchors are committed only once audio depends on them (the frame is reached); later
   // ones follow the clock's latest fit at every re-plan.
   EdlContext context{&result.anchors, request.frame, &request.state.bad_files, &fill};
+  context.placed = &result.placed;
   const FrameCount from = std::max(request.frame, request.keep_until);
   bool left_out = false;
   if (request.horizon > 0) {
@@ -29,6 +30,21 @@ ReplanResult replan(const ReplanRequest& request, FillOrders& fill) {
   std::stable_sort(result.segments.begin(), result.segments.end(),
                    [](const Segment& a, const Segment& b) { return a.start < b.start; });
   return result;
+}
+
+void commit_placed(const std::map<TimePoint, FrameCount>& placed, FrameCount upto,
+                   std::map<TimePoint, FrameCount>& committed) {
+  for (const auto& [at, frame] : placed)
+    if (frame <= upto) committed.emplace(at, frame);
+}
+
+bool moves_reached_anchor(const std::map<TimePoint, FrameCount>& airing, const std::map<TimePoint, FrameCount>& made,
+                          FrameCount frame) {
+  for (const auto& [at, f] : airing) {
+    if (f > frame) continue;
+    if (auto it = made.find(at); it != made.end() && it->second != f) return true;
+  }
+  return false;
 }
 
 Merge merge_replan(std::span<const HeldSegment> held, std::deque<Segment>& pending, std::vector<Segment> edl,

@@ -34,6 +34,7 @@ struct ReplanRequest {
 struct ReplanResult {
   std::vector<Segment> segments;            // by start
   std::map<TimePoint, FrameCount> anchors;  // committed, with those this re-plan reached
+  std::map<TimePoint, FrameCount> placed;   // every anchor's frame in `segments`, up to `planned_until`
   // Every segment starting before this is in `segments`; kNoEnd when the list is complete.
   FrameCount planned_until = kNoEnd;
   std::string error;  // the re-plan could not be made (nothing else is set)
@@ -43,6 +44,18 @@ struct ReplanResult {
 // Plans the timeline with the facts, builds the segments from max(frame, keep_until) and
 // keeps hard starts authoritative through the clock. `fill` keeps fill orders between calls.
 ReplanResult replan(const ReplanRequest& request, FillOrders& fill);
+
+// Anchors the engine reached (or protects: up to `upto`) keep the frames of the list it airs,
+// `placed`: a later clock fit must not move what was built on them (a programme under way,
+// the fill after it). Adds those missing to `committed`.
+void commit_placed(const std::map<TimePoint, FrameCount>& placed, FrameCount upto,
+                   std::map<TimePoint, FrameCount>& committed);
+
+// A list made from a snapshot of the clock may place an anchor the engine reached while it
+// was made (by the list it airs, `airing`) at another frame: it would not meet what is on
+// air. True if so; the engine then commits them and asks again.
+bool moves_reached_anchor(const std::map<TimePoint, FrameCount>& airing, const std::map<TimePoint, FrameCount>& made,
+                          FrameCount frame);
 
 // What the engine holds for a segment it opened: started (on air) or pre-rolled.
 struct HeldSegment {

@@ -176,6 +176,7 @@ void Engine::forget_days_gone() {
   for (const auto& p : merged.programs) first = std::min(first, p.at);
   const TimePoint since = timeline_->local().at(first).time;
   std::erase_if(state_.anchors, [&](const auto& a) { return a.first < since; });
+  std::erase_if(replanning_.placed, [&](const auto& a) { return a.first < since; });
 }
 
 void Engine::update_status(FrameCount frame) {

@@ -43,6 +43,8 @@ void Engine::replan(FrameCount frame, bool join, FrameCount keep_until, Wait wai
     if (replanning_.keep_until > frame) keep_until = std::max(keep_until, replanning_.keep_until);
     join = join || replanning_.join;
   }
+  // What aired (or is protected) was built on these frames: the new list builds on them too.
+  commit_placed(replanning_.placed, std::max(frame, keep_until), state_.anchors);
   ReplanRequest request;
   request.timeline = timeline_;
   request.clock = clock_.snapshot();
@@ -75,7 +77,15 @@ void Engine::adopt(ReplanResult result, FrameCount frame) {
     engine_log()->error("re-planning failed: {}; what was planned airs on", result.error);
     return;
   }
+  if (moves_reached_anchor(replanning_.placed, result.placed, frame)) {
+    // An anchor was reached while the list was made, and the list moved it: not adopted.
+    // The next request commits it where it aired.
+    engine_log()->debug("a list moved an anchor reached meanwhile: asking again");
+    replan(frame, replanning_.join, replanning_.keep_until, Wait::none);
+    return;
+  }
   state_.anchors = std::move(result.anchors);
+  replanning_.placed = std::move(result.placed);
   replanning_.planned_until = result.planned_until;
   std::vector<HeldSegment> held;
   held.reserve(active_.size());

@@ -163,6 +163,7 @@ class Engine {
     std::set<std::uint64_t> finished;  // segments ended since it was asked for
     FrameCount planned_until = ReplanResult::kNoEnd;
     std::uint64_t mapping_version = 0;
+    std::map<TimePoint, FrameCount> placed;  // the anchors' frames in the list airing
   } replanning_;
   PlannerThread planner_;
   FrameCount last_status_ = 0;

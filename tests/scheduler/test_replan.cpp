@@ -309,6 +309,67 @@ TEST(Replan, CommittedAnchorKeepsItsFrameWhenTheClockMoves) {
   EXPECT_EQ(find_item(uncommitted, "a.wav")->origin, frames(2s));
 }
 
+TEST(Replan, ReachedAnchorsKeepTheFramesOfTheListThatAiredThem) {
+  // Frame 0 airs 2 s before 06:00: the first list is made before `news` airs, so nothing is
+  // committed; the fill after it is placed from 06:00's frame by that list's clock.
+  const auto timeline = long_fill_timeline(100);
+  const TimePoint news = at(kDay1, 6h);
+  FillOrders fill;
+  const auto first = run(timeline, 0, 0, fill, clock_at(-2s));
+  ASSERT_TRUE(first.error.empty()) << first.error;
+  EXPECT_TRUE(first.anchors.empty());
+  ASSERT_TRUE(first.placed.contains(news));
+  EXPECT_EQ(first.placed.at(news), frames(2s));
+  // By the next re-plan (3 min in: the fill airs) the clock's fit moved by 9 frames.
+  const auto refit = clock_at(-2s + std::chrono::microseconds(190));
+  ASSERT_NE(refit->frame_at(news), frames(2s));
+  const FrameCount now = frames(2s + 3min);
+  // The next hour of fill (the last filler ends on tomorrow's hard start, which may follow
+  // the clock: it is not reached).
+  const FrameCount hour = now + frames(1h);
+  auto fills = [&](const ReplanResult& r) {
+    return keys(r.segments, [&](const Segment& s) { return s.kind == Segment::Kind::fill && s.start < hour; });
+  };
+  std::vector<std::string> aired_on;  // those of `first` still to end after now
+  for (const auto& s : first.segments)
+    if (s.kind == Segment::Kind::fill && s.end > now && s.start < hour) {
+      Segment joined = s;
+      joined.start = std::max(s.start, now);
+      aired_on.push_back(key(joined));
+    }
+  // Through the clock alone, the fill on air and after it moves under the engine.
+  FillOrders fill2;
+  ReplanRequest r;
+  r.timeline = timeline;
+  r.clock = refit;
+  r.frame = now;
+  r.join = true;
+  const auto unanchored = replan(r, fill2);
+  EXPECT_NE(fills(unanchored), aired_on);
+  // With the anchors the engine reached committed where the airing list put them, the new
+  // list meets what airs: the same fillers on the same frames.
+  commit_placed(first.placed, now, r.state.anchors);
+  EXPECT_EQ(r.state.anchors.at(news), frames(2s));
+  const auto anchored = replan(r, fill);
+  EXPECT_EQ(fills(anchored), aired_on);
+  EXPECT_FALSE(moves_reached_anchor(first.placed, anchored.placed, now));
+  EXPECT_TRUE(moves_reached_anchor(first.placed, unanchored.placed, now));
+}
+
+TEST(Replan, OnlyReachedAnchorsThatMovedMakeAListStale) {
+  const TimePoint a = at(kDay1, 6h), b = at(kDay1, 7h), c = at(kDay1, 8h);
+  const std::map<TimePoint, FrameCount> airing{{a, 100}, {b, 1'000}};
+  EXPECT_FALSE(moves_reached_anchor(airing, {{a, 100}, {b, 1'009}}, 999)) << "b is not reached: it may follow the clock";
+  EXPECT_TRUE(moves_reached_anchor(airing, {{a, 100}, {b, 1'009}}, 1'000));
+  EXPECT_FALSE(moves_reached_anchor(airing, {{a, 100}, {c, 5}}, 2'000)) << "what the new list does not place is not moved";
+  std::map<TimePoint, FrameCount> committed{{a, 90}};
+  commit_placed(airing, 1'000, committed);
+  EXPECT_EQ(committed.at(a), 90) << "a committed anchor keeps its frame";
+  EXPECT_EQ(committed.at(b), 1'000);
+  commit_placed({{c, 5'000}}, 4'999, committed);
+  EXPECT_FALSE(committed.contains(c));
+}
+
 // ---- merge_replan ---------------------------------------------------------------------
 
 namespace {
