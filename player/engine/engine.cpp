@@ -231,9 +231,8 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
   for (auto& a : active_) {
     if (!a->started || !a->source || a->seg.start > frame || a->seg.end <= frame) continue;
     if (a->source->readable() < n) {
-      const auto timeout = options_.realtime ? std::chrono::milliseconds(options_.realtime_wait)
-                                             : std::chrono::milliseconds(options_.render_wait);
-      a->source->wait(n, timeout);
+      if (options_.realtime) a->source->wait(n, options_.realtime_wait);
+      else a->source->wait(std::max(n, options_.render_ahead), options_.render_wait);
     }
     const Source::State state = a->source->state();  // before readable(): once finished, the count is final
     const FrameCount ready = a->source->readable();

@@ -31,6 +31,9 @@ struct EngineOptions {
   bool realtime = false;                           // play: never wait long for a source
   std::chrono::milliseconds realtime_wait{20};     // at most this for a lagging source
   std::chrono::seconds render_wait{60};            // render: give up on a hung source
+  // Render: a source that is behind is waited for until this much is ready (or it ends),
+  // so the decoder thread hands over half a second at a time, not a chunk per wake-up.
+  FrameCount render_ahead = 24'000;
   // What the as-run says of items on air when the run ends without a stop request.
   AsRunStatus end_status = AsRunStatus::cut;
   std::string end_detail = "end of the rendered window";

@@ -13,7 +13,7 @@ void apply_gain(float* samples, std::size_t count, float gain) {
   for (std::size_t i = 0; i < count; ++i) samples[i] *= gain;
 }
 
-void mix_add(float* dst, const float* src, std::size_t count, float gain) {
+void mix_add(float* __restrict dst, const float* __restrict src, std::size_t count, float gain) {
   for (std::size_t i = 0; i < count; ++i) dst[i] += src[i] * gain;
 }
 

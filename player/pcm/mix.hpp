@@ -12,7 +12,7 @@ void silence(float* samples, std::size_t count);
 void apply_gain(float* samples, std::size_t count, float gain);
 
 // dst += src * gain.
-void mix_add(float* dst, const float* src, std::size_t count, float gain = 1.0f);
+void mix_add(float* __restrict dst, const float* __restrict src, std::size_t count, float gain = 1.0f);
 
 // dst += src * envelope, for a block whose first frame has index `first`.
 void mix_add(float* dst, const float* src, int channels, FrameCount first, FrameCount frames,

@@ -3,7 +3,6 @@
 // garbage tail (a file cut and refilled, disk damage) or a broken PCM stream decodes to NaN,
 // infinities and absurd levels that would poison the mix and the sound card's conversion.
 // Beyond +12 dBFS no real programme goes, even before its gain.
-#include <cmath>
 #include <cstddef>
 #include <string>
 
@@ -12,15 +11,7 @@ namespace onair {
 inline constexpr float kMaxSample = 4.0f;
 
 // Replaces such samples by silence; returns how many there were.
-inline std::size_t silence_invalid_samples(float* x, std::size_t n) noexcept {
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (std::isfinite(x[i]) && std::abs(x[i]) <= kMaxSample) continue;
-    x[i] = 0.0f;
-    ++bad;
-  }
-  return bad;
-}
+std::size_t silence_invalid_samples(float* x, std::size_t n) noexcept;
 
 // The as-run note for them.
 inline std::string invalid_samples_note(std::size_t count) {

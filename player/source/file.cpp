@@ -46,12 +46,20 @@ class FileSource final : public Source {
   FrameCount readable() override { return static_cast<FrameCount>(ring_.readable()); }
 
   bool wait(FrameCount frames, std::chrono::milliseconds timeout) override {
+    frames = std::min(frames, static_cast<FrameCount>(ring_.capacity()));  // never more than fits
+    if (readable() >= frames) return true;
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] {
+    // The worker wakes this only once `frames` are there (or it finishes): a reader that
+    // waits for many frames at once is woken once for them, not once per chunk.
+    wanted_.store(frames);
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the worker's
+    const bool ready = changed_.wait_for(lock, timeout, [&] {
       if (readable() >= frames) return true;
       const State s = state();
       return s == State::ended || s == State::failed;
     }) && readable() >= frames;
+    wanted_.store(0);
+    return ready;
   }
 
   std::string error() const override {
@@ -116,9 +124,19 @@ class FileSource final : public Source {
       while (done < n && !stop.stop_requested()) {
         done += static_cast<FrameCount>(
             ring_.write(buf.data() + done * format_.channels, static_cast<std::size_t>(n - done)));
-        std::unique_lock lock(mutex_);
-        changed_.notify_all();  // audio for a reader waiting in wait()
+        // Audio for a reader waiting in wait(), once there is what it waits for. The fence
+        // orders the write before reading `wanted_` (the reader stores `wanted_`, then
+        // reads the count): one of the two sees the other.
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        const FrameCount wanted = wanted_.load();
+        if (wanted > 0 && (readable() >= wanted || done < n)) {
+          // Taking the lock means the reader is asleep or will see the audio; notifying
+          // after letting go spares it waking only to wait for the lock.
+          { std::lock_guard lock(mutex_); }
+          changed_.notify_all();
+        }
         if (done < n) {
+          std::unique_lock lock(mutex_);
           waiting_for_room_.store(true);
           changed_.wait_for(lock, std::chrono::milliseconds(50), [&] {
             return stop.stop_requested() || ring_.writable() >= room_;
@@ -143,6 +161,7 @@ class FileSource final : public Source {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::atomic<bool> waiting_for_room_{false};  // the worker waits for `room_` frames of room
+  std::atomic<FrameCount> wanted_{0};          // a reader waits for this many frames (0: none)
   const std::size_t room_ = std::min(static_cast<std::size_t>(kChunk), ring_.capacity() / 2 + 1);
   std::string error_, detail_;
   std::jthread worker_;  // last: starts after everything above exists
