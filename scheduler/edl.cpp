@@ -116,15 +116,15 @@ class EdlBuilder {
   }
 
   void describe(Segment& s) const {
-    s.day = t_.date_of(s.program);
+    s.label.day = t_.date_of(s.program);
     const bool between = s.kind == Segment::Kind::fill || s.kind == Segment::Kind::gap;
-    s.program_id = between ? "" : t_.merged().programs[s.program].id;
-    s.next_program_id = between ? t_.merged().programs[s.program].id : "";
-    s.display_source = s.source;
+    s.label.program_id = between ? "" : t_.merged().programs[s.program].id;
+    s.label.next_program_id = between ? t_.merged().programs[s.program].id : "";
+    s.label.display_source = s.source;
     if (!s.source.empty() && s.kind != Segment::Kind::relay) {
       const auto& root = t_.day(t_.day_of(s.program)).schedule.media_root;
       const auto rel = std::filesystem::path(s.source).lexically_relative(root);
-      if (!rel.empty() && *rel.begin() != "..") s.display_source = rel.string();
+      if (!rel.empty() && *rel.begin() != "..") s.label.display_source = rel.string();
     }
   }
 
@@ -150,10 +150,10 @@ class EdlBuilder {
     s.program = pi.program;
     s.item = pi.item;
     s.uid = item.uid;
-    s.title = item.display_title();
+    s.label.title = item.display_title();
     s.scheduled = pi.start;
-    s.planned = pi.end - pi.start;
-    s.note = pi.note;
+    s.label.planned = pi.end - pi.start;
+    s.label.note = pi.note;
     s.start = mapper_.frame_of(pi.start);
     if (pi.status == PlanStatus::skipped || (pi.unknown_length && item.kind == ItemKind::file)) {
       s.unavailable = pi.status != PlanStatus::skipped;
@@ -194,9 +194,9 @@ class EdlBuilder {
       s.program = g.before_program;
       s.item = 0;
       s.uid = std::hash<std::string>{}(gap_key);
-      s.title = "silence";
+      s.label.title = "silence";
       s.scheduled = g.start;
-      s.planned = g.end - g.start;
+      s.label.planned = g.end - g.start;
       s.start = s.origin = start;
       s.end = end;
       s.length = end - start;
@@ -223,12 +223,12 @@ class EdlBuilder {
           s.program = g.before_program;
           s.item = number;
           s.uid = std::hash<std::string>{}(gap_key + "/" + std::to_string(number));
-          s.title = "silence (no usable fill)";
+          s.label.title = "silence (no usable fill)";
           s.scheduled = when;
           s.start = s.origin = at;
           s.end = end;
           s.length = end - at;
-          s.planned = duration_of(end - at, rate_);
+          s.label.planned = duration_of(end - at, rate_);
           push(std::move(s));
           break;
         }
@@ -248,15 +248,15 @@ class EdlBuilder {
       s.program = g.before_program;
       s.uid = std::hash<std::string>{}(gap_key + "/" + std::to_string(number));
       s.item = number++;
-      s.title = file.stem().string();
+      s.label.title = file.stem().string();
       s.scheduled = when;
       s.start = s.origin = at;
       s.length = len;
       s.end = seg_end;
-      s.planned = duration_of(s.end - s.start, rate_);
+      s.label.planned = duration_of(s.end - s.start, rate_);
       s.cut = s.end < at + len;
       if (s.cut) s.cut_fade = std::min(cut_fade_of(g.before_program), s.end - s.start);
-      when += s.planned;
+      when += s.label.planned;
       at = s.end;
       push(std::move(s));
     }

@@ -15,6 +15,18 @@
 
 namespace onair {
 
+// What the as-run log and the status say of a segment: for people, never for playing it.
+struct SegmentLabel {
+  std::string title;
+  std::string day;              // broadcast day YYYY-MM-DD
+  std::string program_id;       // "" between programmes
+  std::string next_program_id;  // gaps and fill: the programme they lead to
+  std::string display_source;   // source relative to its media root
+  Duration planned{0};          // planned duration (end - start)
+  std::string note;             // why the plan cuts or skips it
+};
+
+// What the player executes, where the plan placed it, and its label.
 struct Segment {
   enum class Kind { file, relay, silence, fill, gap };  // gap: silence between programmes
   Kind kind = Kind::file;
@@ -34,19 +46,14 @@ struct Segment {
   bool skipped = false;  // planned but never airs (start == end): a record only
   bool unavailable = false;  // skipped because its media was missing or undecodable at load
 
-  // Identity, for the as-run log and for matching segments across rebuilds (uid stays the
-  // same when the timeline is rebuilt: reload, next day, an inserted item).
+  // Identity, for matching segments across rebuilds (uid stays the same when the timeline
+  // is rebuilt: reload, next day, an inserted item), and where the plan put it.
   std::uint64_t uid = 0;
-  std::string day;         // broadcast day YYYY-MM-DD
-  std::string program_id;  // "" between programmes
-  std::string next_program_id;  // gaps and fill: the programme they lead to
-  std::string display_source;   // source relative to its media root, for people
   std::size_t program = 0;  // merged programme index (the following programme for gaps/fill)
   std::size_t item = 0;     // item index; filler number for fill
   TimePoint scheduled;      // planned start
-  Duration planned{0};      // planned duration (end - start)
-  std::string title;
-  std::string note;         // why the plan cuts or skips it
+
+  SegmentLabel label;
 
   bool same_as(const Segment& o) const { return kind == o.kind && uid == o.uid; }
 };

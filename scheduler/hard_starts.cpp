@@ -80,7 +80,7 @@ void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, con
       s.end = s.origin + s.length;
       s.cut = false;
       s.cut_fade = 0;
-      s.note.clear();
+      s.label.note.clear();
       b->touched = true;
     }
     if (s.start >= lim) {  // stepped forward: no time left for it
@@ -90,12 +90,12 @@ void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, con
       }
       s.skipped = true;
       s.start = s.end = lim;
-      s.note = "skipped: no time left before " + by + " " + why;
+      s.label.note = "skipped: no time left before " + by + " " + why;
     } else if (s.end > lim + slack) {  // stepped forward: cut with the fade ending on it
       s.end = lim;
       s.cut = true;
       s.cut_fade = std::min(cut_fade(s.program), lim - std::max(s.start, frame));
-      s.note = fmt::format("cut after {} of {} by {} {}", format_duration_short(duration_of(lim - s.origin, rate)),
+      s.label.note = fmt::format("cut after {} of {} by {} {}", format_duration_short(duration_of(lim - s.origin, rate)),
                            format_duration_short(duration_of(s.length, rate)), by, why);
     } else if (s.end > lim) {
       s.end = lim;
@@ -116,14 +116,14 @@ void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, con
     g.kind = Segment::Kind::gap;
     g.program = bounds[i].program;
     g.uid = std::hash<std::string>{}(date + "/" + p.id + "/gap/clock");
-    g.day = date;
-    g.next_program_id = p.id;
-    g.title = "silence";
+    g.label.day = date;
+    g.label.next_program_id = p.id;
+    g.label.title = "silence";
     g.scheduled = clock.time_of(from);
     g.start = g.origin = from;
     g.end = limit[i];
     g.length = g.end - g.start;
-    g.planned = duration_of(g.length, rate);
+    g.label.planned = duration_of(g.length, rate);
     edl.push_back(std::move(g));
   }
 }

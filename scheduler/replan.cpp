@@ -104,9 +104,9 @@ Merge merge_replan(std::span<const HeldSegment> held, std::deque<Segment>& pendi
       s.cut = match->cut;
       s.cut_fade = match->cut_fade;
       s.xfade_out = match->xfade_out;
-      s.note = match->note;
+      s.label.note = match->label.note;
       s.program = match->program;  // an index into the new timeline
-      s.next_program_id = match->next_program_id;
+      s.label.next_program_id = match->label.next_program_id;
       m.actions[i] = Merge::Action::update;
       m.updated[i] = std::move(s);
     }

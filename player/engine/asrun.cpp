@@ -14,13 +14,13 @@ constexpr Duration kStepNoted = std::chrono::milliseconds(100);
 
 AsRunRecord base_record(const Segment& s) {
   AsRunRecord r;
-  r.day = s.day;
-  r.program = s.program_id;
+  r.day = s.label.day;
+  r.program = s.label.program_id;
   r.item = s.item;
-  r.title = s.title;
-  r.source = s.display_source;
+  r.title = s.label.title;
+  r.source = s.label.display_source;
   r.scheduled = s.scheduled;
-  r.planned = s.planned;
+  r.planned = s.label.planned;
   r.relay = s.kind == Segment::Kind::relay;
   return r;
 }
@@ -61,7 +61,7 @@ void Engine::record_end(Active& a, FrameCount frame, AsRunStatus status, std::st
     if (!more.empty()) detail += (detail.empty() ? "" : "; ") + more;
   }
   if (a.seg.kind == Segment::Kind::fill || a.seg.kind == Segment::Kind::gap)
-    detail += std::string(detail.empty() ? "" : "; ") + "before programme '" + a.seg.next_program_id + "'";
+    detail += std::string(detail.empty() ? "" : "; ") + "before programme '" + a.seg.label.next_program_id + "'";
   if (a.joined && r.status == AsRunStatus::joined)
     detail += std::string(detail.empty() ? "" : "; ") + "joined " +
               std::to_string(duration_of(a.started_at - a.seg.origin, format_.sample_rate).count() / 1000) +
@@ -75,7 +75,7 @@ void Engine::record_skipped(const Segment& s) {
   AsRunRecord r = base_record(s);
   r.started = r.ended = clock_.time_of(s.start);
   r.status = s.unavailable ? AsRunStatus::failed : AsRunStatus::skipped;
-  r.detail = s.unavailable ? "media missing or undecodable when the schedule was loaded (see onair check)" : s.note;
+  r.detail = s.unavailable ? "media missing or undecodable when the schedule was loaded (see onair check)" : s.label.note;
   asrun_->ended(r);
 }
 

@@ -82,7 +82,7 @@ void Engine::apply_requests(FrameCount frame) {
       a->seg.end = std::min(a->seg.end, frame + cut);
       a->seg.cut = true;
       a->seg.cut_fade = a->seg.end - frame;
-      a->seg.note = why;
+      a->seg.label.note = why;
       if (as_fact) record_fact(*a, a->seg.end);
       end = std::max(end, a->seg.end);
     }
@@ -144,10 +144,10 @@ void Engine::apply_requests(FrameCount frame) {
       Segment s;
       s.kind = Segment::Kind::file;
       s.source = b.source;
-      s.display_source = b.display_source.empty() ? b.source : b.display_source;
-      s.title = b.title;
-      s.program_id = "break-in";
-      s.day = timeline_->local().iso(clock_.time_of(at)).substr(0, 10);
+      s.label.display_source = b.display_source.empty() ? b.source : b.display_source;
+      s.label.title = b.title;
+      s.label.program_id = "break-in";
+      s.label.day = timeline_->local().iso(clock_.time_of(at)).substr(0, 10);
       s.item = static_cast<std::size_t>(k);
       s.uid = std::hash<std::string>{}("break-in/" + std::to_string(frame) + "/" + std::to_string(k));
       s.start = s.origin = at;
@@ -155,7 +155,7 @@ void Engine::apply_requests(FrameCount frame) {
       s.end = at + length;
       s.gain_db = b.gain_db;
       s.scheduled = clock_.time_of(at);
-      s.planned = b.length;
+      s.label.planned = b.length;
       pending_.push_back(std::move(s));
       at += length;
     }
@@ -187,7 +187,7 @@ void Engine::update_status(FrameCount frame) {
   st.drift_ppm = clock_.drift_ppm();
   st.failures = stats_.failures;
   auto entry = [&](const Segment& s) {
-    return EngineStatus::Entry{s.title, s.program_id, s.display_source, to_string(s.kind), clock_.time_of(s.start),
+    return EngineStatus::Entry{s.label.title, s.label.program_id, s.label.display_source, to_string(s.kind), clock_.time_of(s.start),
                                clock_.time_of(s.end)};
   };
   const Segment* on_air = nullptr;

@@ -162,7 +162,7 @@ void Engine::preroll(FrameCount frame) {
     if (a->started || !a->source || a->source->state() != Source::State::failed || a->source->readable() > 0) continue;
     ++stats_.failures;
     const std::string error = a->source->error();
-    engine_log()->error("'{}' ({}) failed before air: {}", a->seg.title, a->seg.source, error);
+    engine_log()->error("'{}' ({}) failed before air: {}", a->seg.label.title, a->seg.source, error);
     a->started_at = std::max(a->seg.start, frame);
     record_end(*a, a->started_at, AsRunStatus::failed, error);
     record_fact(*a, a->seg.origin);
@@ -199,7 +199,7 @@ bool Engine::start_due(FrameCount frame) {
       if (not_ready || a->source->exhausted()) {
         ++stats_.failures;
         const std::string error = not_ready ? "not ready at air time (still opening)" : a->source->error();
-        engine_log()->error("'{}' ({}) failed at air time: {}", a->seg.title, a->seg.source, error);
+        engine_log()->error("'{}' ({}) failed at air time: {}", a->seg.label.title, a->seg.source, error);
         a->started_at = frame;
         record_end(*a, frame, AsRunStatus::failed, error);
         record_fact(*a, a->seg.origin);
@@ -268,7 +268,7 @@ void Engine::finish_ended(FrameCount frame) {
         status = AsRunStatus::failed;
         ++stats_.failures;
       }
-      record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.note : "");
+      record_end(*a, a->seg.end, status, a->seg.cut ? a->seg.label.note : "");
       a->seg.end = -1;
     } else if (a->source && a->source->exhausted()) {
       // Ended early: a failure mid-play, or media shorter than probed.
@@ -280,7 +280,7 @@ void Engine::finish_ended(FrameCount frame) {
                                   : "ended " + std::to_string(duration_of(short_by, format_.sample_rate).count() / 1000) +
                                         " ms before its planned end (the media is shorter than probed)";
       if (short_by > format_.sample_rate / 10 || failed)
-        engine_log()->warn("'{}' {}", a->seg.title, detail);
+        engine_log()->warn("'{}' {}", a->seg.label.title, detail);
       if (failed) ++stats_.failures;
       record_end(*a, frame, failed ? AsRunStatus::failed : (a->joined ? AsRunStatus::joined : AsRunStatus::played), detail);
       record_fact(*a, frame);

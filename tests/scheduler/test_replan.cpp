@@ -408,7 +408,7 @@ TEST(MergeReplan, StartedSegmentKeepsItsSourceAndTakesTheNewEnd) {
   cut.length = 10'000;
   cut.cut = true;
   cut.cut_fade = 500;
-  cut.note = "cut by the hard start";
+  cut.label.note = "cut by the hard start";
   cut.program = 3;
   const Merge m = merge_replan(held, pending, {cut, seg(2, 6'000, 9'000)}, 1'000, -1);
   ASSERT_EQ(m.actions.size(), 1u);
@@ -419,7 +419,7 @@ TEST(MergeReplan, StartedSegmentKeepsItsSourceAndTakesTheNewEnd) {
   EXPECT_EQ(m.updated[0].end, 6'000);
   EXPECT_TRUE(m.updated[0].cut);
   EXPECT_EQ(m.updated[0].cut_fade, 500);
-  EXPECT_EQ(m.updated[0].note, "cut by the hard start");
+  EXPECT_EQ(m.updated[0].label.note, "cut by the hard start");
   EXPECT_EQ(m.updated[0].program, 3u);
   // The match is used up: it is not opened a second time.
   EXPECT_EQ(uids(m.pending), (std::vector<std::uint64_t>{2}));
@@ -478,17 +478,17 @@ TEST(MergeReplan, UnstartedAbsentIsDroppedStartedAbsentIsKept) {
 
 TEST(MergeReplan, PendingBeforeKeepUntilStaysAsPlanned) {
   Segment p1 = seg(1, 500, 1'500, "/m/p1.wav");
-  p1.note = "as planned";
+  p1.label.note = "as planned";
   std::deque<Segment> pending = {p1, seg(2, 1'500, 2'500, "/m/p2.wav")};
   // The new list (a new timeline, built from keep_until) has p1 elsewhere and p2 moved.
   Segment p1_new = seg(1, 700, 1'700, "/m/p1.wav");
-  p1_new.note = "replanned";
+  p1_new.label.note = "replanned";
   const Segment p2_new = seg(2, 1'700, 2'700, "/m/p2.wav");
   const Segment p3 = seg(3, 2'700, 3'700, "/m/p3.wav");
   const Merge m = merge_replan({}, pending, {p1_new, p2_new, p3}, 100, 1'000);
   ASSERT_EQ(uids(m.pending), (std::vector<std::uint64_t>{1, 2, 3}));  // no second p1
   EXPECT_EQ(key(m.pending[0]), key(p1));
-  EXPECT_EQ(m.pending[0].note, "as planned");
+  EXPECT_EQ(m.pending[0].label.note, "as planned");
   EXPECT_EQ(key(m.pending[1]), key(p2_new));  // past keep_until: the new plan
   EXPECT_EQ(key(m.pending[2]), key(p3));
 }
@@ -561,16 +561,16 @@ TEST(MergeReplan, RenamedProgrammeKeepsTheFillOnAir) {
   // A reload renamed the programme the fill leads to: the fill's uid (made from that name)
   // changed, but it is the same file from the same frame.
   Segment on_air = seg(111, 0, 9'000, "/m/fill/f1.wav", Segment::Kind::fill);
-  on_air.next_program_id = "morning";
+  on_air.label.next_program_id = "morning";
   const HeldSegment held[] = {{&on_air, true}};
   std::deque<Segment> pending;
   Segment renamed = seg(222, 0, 9'000, "/m/fill/f1.wav", Segment::Kind::fill);
-  renamed.next_program_id = "breakfast";
+  renamed.label.next_program_id = "breakfast";
   Segment next = seg(223, 9'000, 18'000, "/m/fill/f2.wav", Segment::Kind::fill);
   const Merge m = merge_replan(held, pending, {renamed, next}, 1'000, -1);
   EXPECT_EQ(m.actions[0], Merge::Action::update);
   EXPECT_EQ(m.updated[0].source, "/m/fill/f1.wav");
-  EXPECT_EQ(m.updated[0].next_program_id, "breakfast");
+  EXPECT_EQ(m.updated[0].label.next_program_id, "breakfast");
   EXPECT_EQ(uids(m.pending), (std::vector<std::uint64_t>{223}));  // not aired twice
 }
 
