@@ -83,9 +83,10 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   SignalStopper signals;  // first, so every thread started below inherits the blocked mask
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  auto timeline = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play");
-  if (!timeline) return 1;
-  const LocalDay& day = timeline->local();
+  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play");
+  if (!playout) return 1;
+  // The given day's, not the timeline's first (yesterday): `--from 06:00` is on its date.
+  const LocalDay day(playout->main().schedule.timezone, playout->main().schedule.date);
   const WallClock* wall = &system_wall_clock();
   std::optional<ShiftedWallClock> shifted;
   if (args.from) {
@@ -120,7 +121,7 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   engine_options.realtime = true;
   engine_options.end_status = AsRunStatus::played;
   engine_options.end_detail = "";
-  Engine engine(*timeline, clock, *output, sources, asrun_queue.get(), format, engine_options);
+  Engine engine(playout->timeline, clock, *output, sources, asrun_queue.get(), format, engine_options);
   log->info("playing {} to {} from {}", args.schedule, output->describe(), day.iso(wall->sys_now()));
   engine.run(Engine::kForever, signals.token());
   output->close();

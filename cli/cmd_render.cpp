@@ -17,13 +17,10 @@ namespace onair {
 int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  auto timeline = load_timeline_for_playout(args.schedule, common.media_root, *prober, "render");
-  if (!timeline) return 1;
+  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "render");
+  if (!playout) return 1;
   // The day the command names is the one whose date `--from`/`--to` times refer to.
-  std::size_t main_index = 0;
-  for (std::size_t i = 0; i < timeline->day_count(); ++i)
-    if (std::filesystem::equivalent(timeline->day(i).schedule.file, args.schedule)) main_index = i;
-  const LocalDay day(timeline->day(main_index).schedule.timezone, timeline->day(main_index).schedule.date);
+  const LocalDay day(playout->main().schedule.timezone, playout->main().schedule.date);
   std::string error;
   const auto from = parse_when(args.from, day, error);
   const auto to = from ? parse_when(args.to, day, error) : std::nullopt;
@@ -61,7 +58,7 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
     shown = permille;
     std::cerr << fmt::format("\rrender: {:5.1f}%  {}", permille / 10.0, day.clock(clock.time_of(frame))) << std::flush;
   };
-  Engine engine(*timeline, clock, *output, sources, asrun.get(), format, engine_options);
+  Engine engine(playout->timeline, clock, *output, sources, asrun.get(), format, engine_options);
   log->info("rendering {} to {} into {}", day.iso(*from), day.iso(*to), args.out);
   engine.run(total);
   output->close();

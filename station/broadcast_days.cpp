@@ -3,53 +3,53 @@
 #include <algorithm>
 #include <iostream>
 #include <regex>
+#include <utility>
+
+#include "station/day_files.hpp"
+#include "station/day_pipeline.hpp"
+#include "scheduler/day_window.hpp"
+#include "scheduler/timecode.hpp"
 
 namespace onair {
 
 namespace fs = std::filesystem;
 
-std::optional<Timeline> load_timeline(const fs::path& file, const LoadOptions& options, MediaProber& prober,
-                                      Diagnostics& diags, int days_before, int days_after) {
-  auto main_day = load_day(file, options, prober, diags);
-  if (!main_day || !main_day->day) return std::nullopt;
-  const auto date = main_day->schedule.date;
-  auto sibling = [&](int offset) -> std::optional<BroadcastDay> {
-    const auto d = date::year_month_day(date::sys_days(date) + date::days(offset));
-    const fs::path path = file.parent_path() / (date::format("%F", date::sys_days(d)) + ".yaml");
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return std::nullopt;
-    LoadOptions o = options;
-    o.date = d;
-    auto loaded = load_day(path, o, prober, diags);
-    if (!loaded || !loaded->day) return std::nullopt;
-    return BroadcastDay{std::move(loaded->schedule), std::move(loaded->media)};
-  };
-  std::vector<BroadcastDay> days;
-  for (int k = 1; k <= days_before; ++k) {
-    auto d = sibling(-k);
-    if (!d) break;
-    days.insert(days.begin(), std::move(*d));
-  }
-  days.push_back({std::move(main_day->schedule), std::move(main_day->media)});
-  for (int k = 1; k <= days_after; ++k) {
-    auto d = sibling(k);
-    if (!d) break;
-    days.push_back(std::move(*d));
-  }
-  return Timeline(std::move(days));
-}
-
-std::optional<Timeline> load_timeline_for_playout(const std::string& schedule,
-                                                  const std::optional<fs::path>& media_root, MediaProber& prober,
-                                                  const char* verb) {
+std::optional<PlayoutTimeline> load_timeline_for_playout(const std::string& schedule,
+                                                         const std::optional<fs::path>& media_root,
+                                                         MediaProber& prober, const char* verb) {
   Diagnostics diags;
   LoadOptions options;
   options.media_root = media_root;
-  auto timeline = load_timeline(schedule, options, prober, diags, 1, 2);
+  const fs::path file = schedule;
+  std::optional<PlayoutTimeline> result;
+  if (auto main = load_day(file, options, prober, diags); main && main->day) {
+    const auto today = main->schedule.date;
+    // Templates take the given day's media root (unless --media-root names one), and every
+    // day its zone where it names none, as the daemon's days take its config's: a
+    // template's default `../media` would be beside templates/, and the timeline plans in
+    // its first day's zone. A day file keeps its own `media_root:`.
+    const fs::path main_root = main->schedule.media_root;
+    const std::string zone = main->schedule.timezone;
+    std::optional<BroadcastDay> main_day = BroadcastDay{std::move(main->schedule), std::move(main->media)};
+    auto load = [&](date::year_month_day day) -> std::optional<BroadcastDay> {
+      if (day == today) return std::exchange(main_day, std::nullopt);
+      const auto found = find_day_schedule(file.parent_path(), day);
+      if (!found) return std::nullopt;
+      LoadOptions o = options;
+      if (!o.media_root && found->origin != "day file") o.media_root = main_root;
+      o.date = day;
+      auto loaded = load_day(found->file, o, prober, diags);
+      if (!loaded || !loaded->day) return std::nullopt;
+      if (loaded->schedule.timezone.empty()) loaded->schedule.timezone = zone;
+      return BroadcastDay{std::move(loaded->schedule), std::move(loaded->media)};
+    };
+    auto window = window_days(today, kPlayoutDayWindow, load);  // today is always there: main_day
+    result.emplace(PlayoutTimeline{Timeline(std::move(window.days)), window.today.value_or(0)});
+  }
   for (const auto& d : diags.items())
     if (d.severity == Severity::error) std::cerr << d.format() << "\n";
-  if (!timeline) std::cerr << "onair: cannot " << verb << " " << schedule << ": the schedule could not be loaded\n";
-  return timeline;
+  if (!result) std::cerr << "onair: cannot " << verb << " " << schedule << ": the schedule could not be loaded\n";
+  return result;
 }
 
 std::optional<TimePoint> parse_when(const std::string& text, const LocalDay& day, std::string& error) {

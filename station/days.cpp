@@ -8,6 +8,7 @@
 #include "station/day_files.hpp"
 #include "station/day_pipeline.hpp"
 #include "station/logging.hpp"
+#include "scheduler/day_window.hpp"
 
 namespace onair {
 
@@ -104,38 +105,35 @@ DayCheck StationDays::check_day(date::year_month_day day) {
 
 std::shared_ptr<const Timeline> StationDays::window(date::year_month_day today) {
   auto log = logger("station");
-  std::vector<BroadcastDay> days;
-  for (int offset = -1; offset <= 1; ++offset) {
-    const auto day = date::year_month_day(date::sys_days(today) + date::days(offset));
+  // A day from the cache, else loaded (and kept); the alarms are raised here, the choice of
+  // days is window_days's.
+  auto cached_or_load = [&](date::year_month_day day) -> std::optional<BroadcastDay> {
     const std::string key = iso_date(day);
-    std::unique_lock lock(mutex_);
-    auto it = days_.find(key);
-    if (it == days_.end()) {
-      lock.unlock();
-      Diagnostics diags;
-      std::string origin;
-      auto loaded = load(day, diags, origin);
-      if (!loaded) {
-        if (offset == 0) alarms_.raise(AlarmKind::schedule_not_ready, "no schedule for today " + key);
-        if (!days.empty() || offset == 0) {
-          if (offset >= 0) break;  // a hole: the window ends here
-        }
-        continue;
-      }
-      if (diags.has_errors()) {
-        alarms_.raise(AlarmKind::schedule_invalid, fmt::format("{} ({}) has errors; airing what is valid: {}", key,
-                                                               origin, first_errors(diags)));
-      }
-      log->info("{}: {} programmes from {}", key, loaded->day.schedule.programs.size(), origin);
-      lock.lock();
-      it = days_.emplace(key, std::move(*loaded)).first;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = days_.find(key); it != days_.end()) return it->second.day;
     }
-    days.push_back(it->second.day);
-  }
+    Diagnostics diags;
+    std::string origin;
+    auto loaded = load(day, diags, origin);
+    if (!loaded) {
+      if (day == today) alarms_.raise(AlarmKind::schedule_not_ready, "no schedule for today " + key);
+      return std::nullopt;
+    }
+    if (diags.has_errors()) {
+      alarms_.raise(AlarmKind::schedule_invalid, fmt::format("{} ({}) has errors; airing what is valid: {}", key,
+                                                             origin, first_errors(diags)));
+    }
+    log->info("{}: {} programmes from {}", key, loaded->day.schedule.programs.size(), origin);
+    std::lock_guard lock(mutex_);
+    return days_.emplace(key, std::move(*loaded)).first->second.day;
+  };
+  auto days = window_days(today, kStationDayWindow, cached_or_load).days;
   // Forget days that left the window.
   {
     std::lock_guard lock(mutex_);
-    const auto oldest = iso_date(date::year_month_day(date::sys_days(today) - date::days(1)));
+    const auto oldest =
+        iso_date(date::year_month_day(date::sys_days(today) - date::days(kStationDayWindow.before)));
     std::erase_if(days_, [&](const auto& kv) { return kv.first < oldest; });
   }
   if (days.empty()) return nullptr;

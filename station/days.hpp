@@ -1,8 +1,8 @@
 #pragma once
 // The daemon's days: loads each date from its file or template, keeps the last good
 // version of each, re-checks them on reload (a bad edit keeps the old version and raises
-// an alarm; a good one is logged with what changed), and builds the timeline window
-// (yesterday, today, tomorrow) the engine plays.
+// an alarm; a good one is logged with what changed), and builds the timeline window the
+// engine plays (yesterday, today, tomorrow, chosen by scheduler/day_window).
 #include <map>
 #include <memory>
 #include <mutex>

@@ -239,15 +239,31 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
     if (ready < n && (state == Source::State::ended || state == Source::State::failed)) limit = std::min(limit, ready);
   }
   const std::size_t samples = static_cast<std::size_t>(limit * format_.channels);
-  std::fill(mix_.begin(), mix_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
+  auto airs = [&](const Active& a) {
+    return a.started && a.source && a.seg.start <= frame && a.seg.end > frame && limit > 0;
+  };
+  // One source at a steady gain (most of a day): read straight into the mix, sparing a
+  // clear, a copy and an add over every sample.
+  const Active* only = nullptr;
+  std::size_t sources = 0;
+  for (const auto& a : active_)
+    if (airs(*a) && ++sources == 1) only = a.get();
+  std::optional<Envelope> steady;
+  if (sources == 1) {
+    steady.emplace(envelope_of(only->seg));
+    if (!steady->constant_over(frame, limit)) steady.reset();
+  }
+  if (!steady) std::fill(mix_.begin(), mix_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
   for (auto& a : active_) {
-    if (!a->started || !a->source || a->seg.start > frame || a->seg.end <= frame || limit == 0) continue;
-    FrameCount got = a->source->read(scratch_.data(), limit);
+    if (!airs(*a)) continue;
+    float* into = steady ? mix_.data() : scratch_.data();
+    const FrameCount got = a->source->read(into, limit);
     if (got < limit) {  // realtime only: the source is behind; air silence for the rest
       stats_.starved_frames += limit - got;
-      std::fill(scratch_.begin() + got * format_.channels, scratch_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
+      std::fill(into + got * format_.channels, into + samples, 0.0f);
     }
-    mix_add(mix_.data(), scratch_.data(), format_.channels, frame, limit, envelope_of(a->seg));
+    if (steady) apply_gain(mix_.data(), samples, static_cast<float>(steady->at(frame)));
+    else mix_add(mix_.data(), scratch_.data(), format_.channels, frame, limit, envelope_of(a->seg));
   }
   if (limit > 0) output_.write(mix_.data(), limit);
   return limit;
