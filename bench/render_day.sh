@@ -7,6 +7,7 @@
 #   ITEMS=6 ITEM_SECONDS=600 bench/render_day.sh     (a quick try: one hour of six 10-minute files)
 #   TO_FILE=1 ITEMS=1 ITEM_SECONDS=900 bench/render_day.sh   (both write a real float WAV file:
 #                                                  the write path too, as a producer renders)
+# Each side runs REPEAT=3 times, alternating; the least time of each is compared.
 # The last line, "RESULT render key=value ...", is for bench/run_all.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,10 +52,20 @@ ff_out=(-f f32le -ar 48000 -ac 2 -y /dev/null) on_out=/dev/null
 if [ -n "${TO_FILE:-}" ]; then
   ff_out=(-c:a pcm_f32le -ar 48000 -ac 2 -y "$work/day/ffmpeg.wav") on_out=$work/day/onair.wav
 fi
-read -r ff_wall ff_cpu ff_rss < <(measure ffmpeg -nostdin -hide_banner -loglevel error -f concat -safe 0 \
-  -i "$work/day/list.txt" "${ff_out[@]}")
-read -r on_wall on_cpu on_rss < <(measure "$onair" render "$work/day/schedules/2011-11-26.yaml" --from 00:00 \
-  --to "$(date -u -d "2011-11-26 00:00 UTC + $((items * span)) seconds" +%FT%T)" --out "$on_out" --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
+# Each command REPEAT times (default 3), alternating; the least CPU (and wall) of each is
+# kept: on a shared machine noise only ever adds time.
+best() {  # best CUR_WALL CUR_CPU CUR_RSS NEW_WALL NEW_CPU NEW_RSS -> the smaller of each
+  echo "$(echo "if ($4 < $1 || $1 == 0) $4 else $1" | bc) $(echo "if ($5 < $2 || $2 == 0) $5 else $2" | bc) $(( $6 > $3 ? $6 : $3 ))"
+}
+ff_wall=0 ff_cpu=0 ff_rss=0 on_wall=0 on_cpu=0 on_rss=0
+for _ in $(seq "${REPEAT:-3}"); do
+  read -r w c r < <(measure ffmpeg -nostdin -hide_banner -loglevel error -f concat -safe 0 \
+    -i "$work/day/list.txt" "${ff_out[@]}")
+  read -r ff_wall ff_cpu ff_rss < <(best "$ff_wall" "$ff_cpu" "$ff_rss" "$w" "$c" "$r")
+  read -r w c r < <(measure "$onair" render "$work/day/schedules/2011-11-26.yaml" --from 00:00 \
+    --to "$(date -u -d "2011-11-26 00:00 UTC + $((items * span)) seconds" +%FT%T)" --out "$on_out" --probe-cache "$work/day/probe.json" --asrun "$work/day/asrun.jsonl")
+  read -r on_wall on_cpu on_rss < <(best "$on_wall" "$on_cpu" "$on_rss" "$w" "$c" "$r")
+done
 rm -f "$work/day/ffmpeg.wav" "$work/day/onair.wav"
 total=$((items * span))
 if [ $((total / 3600)) -gt 0 ]; then hms=$(printf '%d:%02d:%02d' $((total / 3600)) $((total / 60 % 60)) $((total % 60)))
@@ -64,8 +75,10 @@ echo "render of $hms of audio ($items × ${span} s 128k MP3) to 48 kHz float"
 printf '  ffmpeg decode (reference): wall %7.2f s  cpu %7.2f s  maxrss %4d MB\n' "$ff_wall" "$ff_cpu" $((ff_rss / 1024))
 printf '  onair render:              wall %7.2f s  cpu %7.2f s  maxrss %4d MB\n' "$on_wall" "$on_cpu" $((on_rss / 1024))
 ratio=$(echo "$on_wall / $ff_wall" | bc -l)
-printf '  ratio onair/ffmpeg: wall %.2f  cpu %.2f   (target ≤ 1.20: %s)\n' "$ratio" "$(echo "$on_cpu / $ff_cpu" | bc -l)" \
-  "$( (( $(echo "$ratio <= 1.2" | bc -l) )) && echo met || echo MISSED)"
+cpu_ratio=$(echo "$on_cpu / $ff_cpu" | bc -l)
+printf '  ratio onair/ffmpeg: wall %.2f (target ≤ 1.20: %s)  cpu %.2f (target ≤ 1.00: %s)\n' \
+  "$ratio" "$( (( $(echo "$ratio <= 1.2" | bc -l) )) && echo met || echo MISSED)" \
+  "$cpu_ratio" "$( (( $(echo "$cpu_ratio <= 1.0" | bc -l) )) && echo met || echo MISSED)"
 echo "  speed: $(echo "$total / $on_wall" | bc)× real time"
-printf 'RESULT render seconds=%d ff_wall_s=%s ff_cpu_s=%s ff_rss_mb=%d on_wall_s=%s on_cpu_s=%s on_rss_mb=%d wall_ratio=%.2f cpu_ratio=%.2f\n' \
+printf 'RESULT render seconds=%d ff_wall_s=%.2f ff_cpu_s=%.2f ff_rss_mb=%d on_wall_s=%.2f on_cpu_s=%.2f on_rss_mb=%d wall_ratio=%.2f cpu_ratio=%.2f\n' \
   "$total" "$ff_wall" "$ff_cpu" $((ff_rss / 1024)) "$on_wall" "$on_cpu" $((on_rss / 1024)) "$ratio" "$(echo "$on_cpu / $ff_cpu" | bc -l)"
