@@ -1,11 +1,13 @@
 #include "support/jack_server.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -32,6 +34,19 @@ void JackServer::start() {
     return;
   }
   const std::string log = (dir_ / "jackd.log").string(), rate = std::to_string(rate_);
+  // Two jackd starting at once on a machine where none has run yet both create JACK's
+  // shared-memory registry, and the clients of one (or both) then find no ports: PortAudio
+  // lists no devices. Parallel tests start their servers one at a time, until each is ready.
+  const int lock = open("/tmp/onair-test-jackd-start.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (lock >= 0)
+    while (flock(lock, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) close(fd);  // releases the lock
+    }
+  } unlock{lock};
   // Everything the child needs is prepared before fork(): only async-signal-safe calls after.
   const char* argv[] = {jackd.c_str(), "-n", name_.c_str(), "-r", "-d", "dummy", "-r", rate.c_str(),
                         "-p", "1024", nullptr};
