@@ -1,7 +1,6 @@
 #include "station/control_server.hpp"
 
 #include <arpa/inet.h>
-#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -18,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "station/http/server.hpp"
 #include "station/logging.hpp"
 #include "station/control.hpp"
 #include "scheduler/media_paths.hpp"
@@ -29,8 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxBody = 64 * 1024;         // larger bodies: 400
-constexpr std::size_t kHardBodyCap = 1024 * 1024;   // httplib refuses beyond this without reading
+constexpr std::size_t kMaxBody = 64 * 1024;  // larger bodies: 400, refused while they are read
 constexpr std::size_t kMaxTitle = 200;              // bytes
 constexpr double kMinGain = -60.0, kMaxGain = 20.0;
 constexpr std::int64_t kMinRepeat = 1, kMaxRepeat = 10;
@@ -55,12 +54,13 @@ struct HttpError {
 
 [[noreturn]] void bad_request(std::string message) { throw HttpError{400, std::move(message)}; }
 
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(dump(body) + "\n", "application/json; charset=utf-8");
+  res.body = dump(body) + "\n";
+  res.content_type = "application/json; charset=utf-8";
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
+void send_error(http::Response& res, int status, const std::string& message) {
   send_json(res, status, json{{"error", message}});
 }
 
@@ -104,10 +104,7 @@ std::string strip_json_prefix(std::string what) {
 }
 
 // The request body as a JSON object; an empty body is an empty object.
-json parse_body(const httplib::Request& req) {
-  if (req.body.size() > kMaxBody)
-    bad_request("request body too large: " + std::to_string(req.body.size()) + " bytes (limit " +
-                std::to_string(kMaxBody) + ")");
+json parse_body(const http::Request& req) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   json body;
   try {
@@ -133,7 +130,7 @@ struct ServerState;
 struct Route {
   const char* method;
   const char* path;
-  void (*handle)(ServerState&, const httplib::Request&, httplib::Response&);
+  void (*handle)(ServerState&, const http::Request&, http::Response&);
 };
 
 }  // namespace
@@ -152,7 +149,7 @@ struct ServerState {
   std::mutex status_mutex;
 
   ItemRequest parse_item(const json& body, bool break_in) const;
-  void command(const httplib::Request& req, httplib::Response& res, const std::string& what,
+  void command(const http::Request& req, http::Response& res, const std::string& what,
                const std::function<std::string()>& call);
 };
 
@@ -214,7 +211,7 @@ ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
   return item;
 }
 
-void ServerState::command(const httplib::Request& req, httplib::Response& res, const std::string& what,
+void ServerState::command(const http::Request& req, http::Response& res, const std::string& what,
                           const std::function<std::string()>& call) {
   std::string reason;
   {
@@ -230,17 +227,18 @@ void ServerState::command(const httplib::Request& req, httplib::Response& res, c
   send_json(res, 200, json{{"ok", true}});
 }
 
-void handle_page(ServerState&, const httplib::Request&, httplib::Response& res) {
+void handle_page(ServerState&, const http::Request&, http::Response& res) {
   res.status = 200;
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                 "connect-src 'self'; img-src data:; frame-ancestors 'none'; form-action 'none'");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_content(control_page_html(), "text/html; charset=utf-8");
+  res.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                           "connect-src 'self'; img-src data:; frame-ancestors 'none'; form-action 'none'");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+  res.headers.emplace_back("Referrer-Policy", "no-referrer");
+  res.body = control_page_html();
+  res.content_type = "text/html; charset=utf-8";
 }
 
-void handle_status(ServerState& s, const httplib::Request&, httplib::Response& res) {
+void handle_status(ServerState& s, const http::Request&, http::Response& res) {
   json status;
   {
     std::lock_guard lock(s.status_mutex);
@@ -249,12 +247,12 @@ void handle_status(ServerState& s, const httplib::Request&, httplib::Response& r
   send_json(res, 200, status);
 }
 
-void handle_skip(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+void handle_skip(ServerState& s, const http::Request& req, http::Response& res) {
   check_fields(parse_body(req), {}, "skip");
   s.command(req, res, "skip", [&] { return s.station.skip(); });
 }
 
-void handle_stop_after(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+void handle_stop_after(ServerState& s, const http::Request& req, http::Response& res) {
   const json body = parse_body(req);
   check_fields(body, {"enable"}, "stop-after-current");
   bool enable = true;
@@ -274,17 +272,17 @@ std::string describe_item(const char* what, const ItemRequest& item) {
   return d;
 }
 
-void handle_insert(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+void handle_insert(ServerState& s, const http::Request& req, http::Response& res) {
   const ItemRequest item = s.parse_item(parse_body(req), false);
   s.command(req, res, describe_item("insert", item), [&] { return s.station.insert_next(item); });
 }
 
-void handle_break_in(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+void handle_break_in(ServerState& s, const http::Request& req, http::Response& res) {
   const ItemRequest item = s.parse_item(parse_body(req), true);
   s.command(req, res, describe_item("break-in", item), [&] { return s.station.break_in(item); });
 }
 
-void handle_reload(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+void handle_reload(ServerState& s, const http::Request& req, http::Response& res) {
   check_fields(parse_body(req), {}, "reload");
   s.command(req, res, "reload", [&] { return s.station.reload(); });
 }
@@ -303,42 +301,51 @@ const Route kRoutes[] = {
 
 // ---------------------------------------------------------------------------------------
 
-// httplib listens with a backlog of 5: a burst of connections (a few browsers and clients)
-// would see dropped SYNs and 1 s retries. Linux lets a second listen() raise it.
-class HttpServer : public httplib::Server {
- public:
-  void raise_backlog(int backlog) {
-    const int sock = svr_sock_;
-    if (sock >= 0) ::listen(sock, backlog);
-  }
-};
+// Limits for the control API: a few operators and their phones, the CLI, a monitoring
+// probe. Generous for them, small against a flood (station/http/server.hpp).
+http::Limits control_limits(const ControlServerConfig& cfg) {
+  http::Limits l;
+  l.workers = std::max(1, cfg.threads);
+  l.header_timeout = std::chrono::seconds(cfg.io_timeout_s);
+  l.body_timeout = std::chrono::seconds(2 * cfg.io_timeout_s);
+  l.write_timeout = std::chrono::seconds(2 * cfg.io_timeout_s);
+  l.max_body_bytes = kMaxBody;
+  l.max_connections = cfg.max_connections;
+  l.max_per_client = std::max(1, cfg.max_connections * 3 / 4);
+  return l;
+}
 
 struct ControlServer::Impl {
   ServerState state;
-  HttpServer server;
-  std::thread thread;
+  std::optional<http::Server> server;
   std::string host;
   int port = 0;
-  std::atomic<bool> listen_ended{false};
   std::atomic<std::chrono::steady_clock::rep> last_auth_warning{
       std::numeric_limits<std::chrono::steady_clock::rep>::min() / 2};
-  std::once_flag stopped;
 
   Impl(StationControl& station, ControlServerConfig config) : state{station, std::move(config), {}, {}, {}} {}
 
-  bool authorized(const httplib::Request& req) const {
+  bool authorized(const http::Request& req) const {
     const std::string& token = state.config.token;
     if (token.empty()) return true;
-    const std::string auth = req.get_header_value("Authorization");
+    const std::string auth = req.header("Authorization").value_or("");
     if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
       std::string given = auth.substr(7);
       given.erase(0, given.find_first_not_of(' '));
       if (constant_time_equal(given, token)) return true;
     }
-    return req.has_param("token") && constant_time_equal(req.get_param_value("token"), token);
+    const auto param = req.param("token");
+    return param && constant_time_equal(*param, token);
   }
 
-  void handle(const httplib::Request& req, httplib::Response& res) {
+  static void common_headers(http::Response& res) {
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  }
+
+  http::Response handle(const http::Request& req) {
+    http::Response res;
+    common_headers(res);
     try {
       const std::string method = req.method == "HEAD" ? "GET" : req.method;
       if (!authorized(req)) {
@@ -350,26 +357,26 @@ struct ControlServer::Impl {
                           last_auth_warning.compare_exchange_strong(last, now);
         control_log()->log(warn ? spdlog::level::warn : spdlog::level::debug, "{} {} from {}: missing or wrong token",
                            req.method, req.path, req.remote_addr);
-        res.set_header("WWW-Authenticate", "Bearer realm=\"onair\"");
+        res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"onair\"");
         if (method == "GET" && req.path == "/") {
           res.status = 401;
-          res.set_content("<!doctype html><meta charset=utf-8><title>onair: token required</title>"
-                          "<p>This station's control page needs its token: open it as <code>/?token=TOKEN</code>.</p>\n",
-                          "text/html; charset=utf-8");
-          return;
+          res.body = "<!doctype html><meta charset=utf-8><title>onair: token required</title>"
+                     "<p>This station's control page needs its token: open it as <code>/?token=TOKEN</code>.</p>\n";
+          res.content_type = "text/html; charset=utf-8";
+          return res;
         }
         throw HttpError{401, "missing or wrong token: send the header 'Authorization: Bearer TOKEN' or ?token=TOKEN"};
       }
+      const std::string host_header = req.header("Host").value_or("");
       if (state.config.token.empty()) {
         // No token: only loopback clients can connect, but a web page in the operator's browser
         // could still reach us (DNS rebinding, cross-site POSTs). Refuse both.
-        if (req.has_header("Host") && !is_loopback_host(host_of_header(req.get_header_value("Host"))))
+        if (req.has_header("Host") && !is_loopback_host(host_of_header(host_header)))
           throw HttpError{403, "requests must be addressed to localhost, 127.0.0.1 or [::1] (got Host " +
-                                   quote_json(req.get_header_value("Host")) +
-                                   "); configure a control token to allow other names"};
-        if (method != "GET" && req.has_header("Origin") &&
-            lower(req.get_header_value("Origin")) != "http://" + lower(req.get_header_value("Host")))
-          throw HttpError{403, "cross-origin request from " + quote_json(req.get_header_value("Origin")) + " refused"};
+                                   quote_json(host_header) + "); configure a control token to allow other names"};
+        const auto origin = req.header("Origin");
+        if (method != "GET" && origin && lower(*origin) != "http://" + lower(host_header))
+          throw HttpError{403, "cross-origin request from " + quote_json(*origin) + " refused"};
       }
       const Route* match = nullptr;
       std::string allowed;
@@ -380,7 +387,7 @@ struct ControlServer::Impl {
       }
       if (allowed.empty()) throw HttpError{404, "no such endpoint: " + quote_json(req.path)};
       if (!match) {
-        res.set_header("Allow", allowed == "GET" ? "GET, HEAD" : allowed);
+        res.headers.emplace_back("Allow", allowed == "GET" ? "GET, HEAD" : allowed);
         throw HttpError{405, "method " + req.method + " not allowed for " + req.path + "; use " + allowed};
       }
       control_log()->trace("{} {} from {}", req.method, req.path, req.remote_addr);
@@ -396,26 +403,18 @@ struct ControlServer::Impl {
       control_log()->error("{} {} from {}: internal error (unknown exception)", req.method, req.path, req.remote_addr);
       send_error(res, 500, "internal error");
     }
+    return res;
   }
 
-  // Errors httplib produces itself (malformed request line, oversized body, ...) get a JSON body.
-  httplib::Server::HandlerResponse library_error(const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
-    std::string message = "malformed HTTP request";
-    if (res.status == 413) {
-      res.status = 400;
-      message = "request body too large: " + req.get_header_value("Content-Length") + " bytes (limit " +
-                std::to_string(kMaxBody) + ")";
-    } else if (res.status == 404) {
-      message = "no such endpoint: " + quote_json(req.path);
-    } else if (res.status == 414) {
-      message = "request URI too long";
-    } else if (res.status >= 500) {
-      message = "internal error";
-    }
-    control_log()->debug("{} {} from {}: {} {}", req.method, req.path, req.remote_addr, res.status, message);
-    send_error(res, res.status, message);
-    return httplib::Server::HandlerResponse::Handled;
+  // Errors the HTTP layer finds while reading (malformed, too large, busy) get a JSON body too.
+  // An oversized body is a 400 like every other bad request body.
+  static http::Response library_error(int status, const std::string& detail, const http::Request& req) {
+    http::Response res;
+    common_headers(res);
+    if (status == 413) status = 400;
+    control_log()->debug("{} {} from {}: {} {}", req.method, req.path, req.remote_addr, status, detail);
+    send_error(res, status, detail);
+    return res;
   }
 };
 
@@ -437,86 +436,25 @@ ControlServer::ControlServer(StationControl& station, ControlServerConfig config
   if (!root.has_filename() && root != root.root_path()) root = root.parent_path();  // drop a trailing '/'
   impl_->state.media_root = root;
 
-  auto& svr = impl_->server;
-  const int threads = std::max(1, cfg.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  svr.set_read_timeout(cfg.io_timeout_s, 0);
-  svr.set_write_timeout(cfg.io_timeout_s, 0);
-  svr.set_keep_alive_timeout(2);
-  svr.set_payload_max_length(kHardBodyCap);
-  // httplib's default sets SO_REUSEPORT, which would let a second daemon share the port
-  // silently. Only SO_REUSEADDR: a restart can rebind at once, a duplicate fails.
-  svr.set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  svr.set_default_headers({{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}});
-  Impl* impl = impl_.get();
-  const httplib::Server::Handler handler = [impl](const httplib::Request& req, httplib::Response& res) {
-    impl->handle(req, res);
-  };
-  svr.Get(".*", handler).Post(".*", handler).Put(".*", handler).Patch(".*", handler).Delete(".*", handler);
-  svr.Options(".*", handler);
-  const httplib::Server::HandlerWithResponse on_error = [impl](const httplib::Request& req, httplib::Response& res) {
-    return impl->library_error(req, res);
-  };
-  svr.set_error_handler(on_error);
-  // A POST with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3;
-  // `curl -X POST URL` sends that), but httplib 0.11 refuses it with a bare 400. Serve such
-  // requests before httplib tries to read a body.
-  const httplib::Server::HandlerWithResponse no_body = [impl](const httplib::Request& req, httplib::Response& res) {
-    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.has_header("Content-Length") &&
-        !req.has_header("Transfer-Encoding")) {
-      impl->handle(req, res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  };
-  svr.set_pre_routing_handler(no_body);
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    control_log()->error("internal error: {}", what);
-    send_error(res, 500, "internal error: " + what);
-  });
-
   impl_->host = lower(addr->host) == "localhost" ? "127.0.0.1" : addr->host;
-  errno = 0;
-  int port = addr->port;
-  const bool bound = port == 0 ? (port = svr.bind_to_any_port(impl_->host)) > 0 : svr.bind_to_port(impl_->host, port);
-  if (!bound) {
-    const int err = errno;
-    throw ControlServerError("cannot listen on " + cfg.address +
-                             (err ? std::string(": ") + std::strerror(err)
-                                  : std::string(": not an address of this machine, or in use")));
+  Impl* impl = impl_.get();
+  try {
+    impl_->server.emplace(
+        impl_->host, addr->port, control_limits(cfg), [impl](const http::Request& req) { return impl->handle(req); },
+        &Impl::library_error);
+  } catch (const std::system_error& e) {
+    throw ControlServerError("cannot listen on " + cfg.address + ": " + e.code().message());
+  } catch (const std::exception& e) {
+    throw ControlServerError("cannot listen on " + cfg.address + ": " + e.what());
   }
-  impl_->port = port;
-  svr.raise_backlog(64);
-  impl_->thread = std::thread([impl] {
-    impl->server.listen_after_bind();
-    impl->listen_ended = true;
-  });
-  // A stop() before the listening loop has started would be lost: wait for it to run.
-  while (!svr.is_running() && !impl_->listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (impl_->listen_ended) {
-    stop();
-    throw ControlServerError("the server on " + address() + " stopped at once");
-  }
+  impl_->port = impl_->server->port();
   control_log()->debug("control API listening on http://{}/{}", address(), cfg.token.empty() ? "" : " (token required)");
 }
 
 ControlServer::~ControlServer() { stop(); }
 
 void ControlServer::stop() {
-  std::call_once(impl_->stopped, [this] {
-    impl_->server.stop();
-    if (impl_->thread.joinable()) impl_->thread.join();
-  });
+  if (impl_->server) impl_->server->stop();
 }
 
 int ControlServer::port() const { return impl_->port; }

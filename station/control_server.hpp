@@ -4,7 +4,8 @@
 // every request is authenticated (when a token is set) and validated here, so nothing
 // malformed reaches the station. docs/control.md describes the endpoints.
 //
-// Threads: the server runs on its own thread with a small pool of request threads.
+// Threads: station/http/server.hpp — one I/O thread for every connection, a small pool of
+// request threads; limits on connections, time, sizes (docs/control.md "Limits").
 // Commands (skip, stop-after-current, insert, break-in, reload) are serialized: the
 // station sees at most one command at a time, in arrival order. status() calls are
 // serialized among themselves but may run while a command is in progress. No call is
@@ -28,7 +29,8 @@ struct ControlServerConfig {
   std::string token;                  // empty: no token (allowed only on a loopback address)
   std::filesystem::path media_root;   // files named in insert/break-in must be inside it
   int threads = 4;                    // request threads
-  int io_timeout_s = 5;               // socket read/write timeouts
+  int io_timeout_s = 5;               // a request's line and headers must arrive within this
+  int max_connections = 128;          // open at once; the oldest incomplete one makes room
 };
 
 // Thrown when the server refuses to start: bad address, no token on a non-loopback
