@@ -109,7 +109,7 @@ TEST(DaemonOps, ASecondStationOnTheSameAsRunFolderRefusesToStart) {
 TEST(DaemonOps, TheSchedulesFolderIsWatchedAgainAfterItIsRemovedAndMadeAgain) {
   Folders f(3);
   const pid_t pid = start_daemon(f.dir / "onair.yaml", f.dir / "err");
-  const auto log = f.dir / "log/onair.log";
+  const auto log = f.dir / "err";  // the daemon's stderr: its log, unbuffered
   ASSERT_TRUE(wait_for_lines(f.dir / ("asrun/" + f.day + ".jsonl"), 1));
   const auto schedules = f.dir / "schedules";
   std::filesystem::rename(schedules, f.dir / "old-schedules");
