@@ -57,6 +57,14 @@ bool wait_for_text(const std::filesystem::path& f, const std::string& what, std:
   return false;
 }
 
+// Stops the daemon however the test ends (an ASSERT returns early).
+struct Daemon {
+  pid_t pid;
+  ~Daemon() {
+    if (pid > 0 && ::kill(pid, SIGKILL) == 0) waitpid(pid, nullptr, 0);
+  }
+};
+
 struct Folders {
   TempDir dir;
   std::string day;
@@ -84,7 +92,8 @@ struct Folders {
 TEST(DaemonOps, ASecondStationOnTheSameAsRunFolderRefusesToStart) {
   Folders f(0);
   f.config("second.yaml", 20000 + (getpid() + 7) % 20000);  // its own control port
-  const pid_t first = start_daemon(f.dir / "onair.yaml", f.dir / "first.err");
+  Daemon guard{start_daemon(f.dir / "onair.yaml", f.dir / "first.err")};
+  const pid_t first = guard.pid;
   const auto asrun = f.dir / ("asrun/" + f.day + ".jsonl");
   ASSERT_TRUE(wait_for_lines(asrun, 1)) << "the first daemon never started the item";
   const pid_t second = start_daemon(f.dir / "second.yaml", f.dir / "second.err");
@@ -100,15 +109,19 @@ TEST(DaemonOps, ASecondStationOnTheSameAsRunFolderRefusesToStart) {
   // kill -9: the kernel drops the lock, a new station starts.
   kill(first, SIGKILL);
   wait_exit(first);
-  const pid_t third = start_daemon(f.dir / "second.yaml", f.dir / "third.err");
+  guard.pid = -1;
+  Daemon third_guard{start_daemon(f.dir / "second.yaml", f.dir / "third.err")};
+  const pid_t third = third_guard.pid;
   EXPECT_TRUE(wait_for_lines(asrun, 3)) << slurp(f.dir / "third.err");
   kill(third, SIGTERM);
   EXPECT_EQ(wait_exit(third), 0);
+  third_guard.pid = -1;
 }
 
 TEST(DaemonOps, TheSchedulesFolderIsWatchedAgainAfterItIsRemovedAndMadeAgain) {
   Folders f(3);
-  const pid_t pid = start_daemon(f.dir / "onair.yaml", f.dir / "err");
+  Daemon daemon{start_daemon(f.dir / "onair.yaml", f.dir / "err")};
+  const pid_t pid = daemon.pid;
   const auto log = f.dir / "err";  // the daemon's stderr: its log, unbuffered
   ASSERT_TRUE(wait_for_lines(f.dir / ("asrun/" + f.day + ".jsonl"), 1));
   const auto schedules = f.dir / "schedules";
@@ -127,4 +140,5 @@ TEST(DaemonOps, TheSchedulesFolderIsWatchedAgainAfterItIsRemovedAndMadeAgain) {
   EXPECT_TRUE(wait_for_text(log, "schedule files changed", changes + 1)) << slurp(log);
   kill(pid, SIGTERM);
   EXPECT_EQ(wait_exit(pid), 0);
+  daemon.pid = -1;
 }
