@@ -6,50 +6,123 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
+#include <vector>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "station/control_server.hpp"
+#include "station/instance_lock.hpp"
 #include "station/logging.hpp"
 #include "station/station.hpp"
 
 namespace onair {
 namespace {
 
+// A watched folder. Removed or renamed away (an rsync --delete-after, a `git checkout` of
+// the folder, rm -r and a copy back), its watch is gone with it: the nearest existing
+// folder above it is watched instead until it is back, then it is watched again and the
+// schedules are re-read (files may have changed meanwhile).
+struct WatchedFolder {
+  std::filesystem::path path;
+  int wd = -1;         // on the folder itself
+  int parent_wd = -1;  // on the nearest existing ancestor, while the folder is missing
+};
+
+constexpr auto kFolderMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_DELETE_SELF |
+                             IN_MOVE_SELF;
+constexpr auto kParentMask = IN_CREATE | IN_MOVED_TO | IN_ONLYDIR;
+
+// Watches `w` (or, when it is missing, an ancestor). True when the folder itself is watched.
+bool arm(int fd, WatchedFolder& w) {
+  if (w.wd >= 0) return true;
+  w.wd = inotify_add_watch(fd, w.path.c_str(), kFolderMask | IN_ONLYDIR);
+  if (w.wd >= 0) {
+    // The ancestor's watch stays: it may be another folder's (templates/ sits in schedules/),
+    // and it only ever wakes this loop up.
+    w.parent_wd = -1;
+    return true;
+  }
+  for (auto up = w.path.parent_path(); !up.empty(); up = up.parent_path()) {
+    // IN_MASK_ADD: a folder already watched (schedules/ for templates/) keeps its own events.
+    w.parent_wd = inotify_add_watch(fd, up.c_str(), kParentMask | IN_MASK_ADD);
+    if (w.parent_wd >= 0 || up == up.root_path()) break;
+  }
+  return false;
+}
+
 // Schedule edits (write, rename-over, an editor's swap file dance) become one reload,
 // half a second after the last event.
 void watch_schedules(const StationConfig& config, Station& station, std::stop_token stop) {
+  auto log = logger("station");
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
-    logger("station")->error("inotify unavailable; edits are picked up on SIGHUP only");
+    log->error("inotify unavailable; edits are picked up on SIGHUP only");
     return;
   }
-  const auto mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE;
-  inotify_add_watch(fd, config.schedules.c_str(), mask);
-  inotify_add_watch(fd, config.templates_dir().c_str(), mask);
+  std::vector<WatchedFolder> folders{{config.schedules}, {config.templates_dir()}};
+  for (auto& w : folders)
+    if (!arm(fd, w)) log->warn("{} does not exist; it is watched for again", w.path.string());
   bool pending = false;
   auto last = std::chrono::steady_clock::now();
+  auto last_retry = last;
+  auto touch = [&] {
+    pending = true;
+    last = std::chrono::steady_clock::now();
+  };
   alignas(inotify_event) char buf[8192];
   while (!stop.stop_requested()) {
     pollfd p{fd, POLLIN, 0};
+    bool rearm = false;
     if (poll(&p, 1, 100) > 0) {
       ssize_t n;
       while ((n = read(fd, buf, sizeof buf)) > 0) {
         for (char* at = buf; at < buf + n;) {
           const auto* e = reinterpret_cast<const inotify_event*>(at);
-          const std::string name = e->len ? e->name : "";
-          if (name.ends_with(".yaml")) {
-            pending = true;
-            last = std::chrono::steady_clock::now();
-          }
           at += sizeof(inotify_event) + e->len;
+          if (e->mask & IN_Q_OVERFLOW) {  // events were lost: re-read everything
+            touch();
+            rearm = true;
+            continue;
+          }
+          const std::string name = e->len ? e->name : "";
+          for (auto& w : folders) {
+            if (e->wd == w.parent_wd && w.wd < 0) rearm = true;  // something appeared above it
+            if (e->wd != w.wd) continue;
+            if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+              // Moved away, the watch would follow it elsewhere; removed, it is gone already.
+              if (!(e->mask & IN_IGNORED)) inotify_rm_watch(fd, w.wd);
+              w.wd = -1;
+              log->warn("{} was removed or moved away; watching for it to come back", w.path.string());
+              rearm = true;
+              touch();
+            } else if (name.ends_with(".yaml") || ((e->mask & IN_ISDIR) && name == "templates")) {
+              touch();
+              if (name == "templates") rearm = true;
+            }
+          }
+        }
+      }
+    }
+    // Also once a second: an ancestor watch cannot see a folder made deeper down at once.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_retry > std::chrono::seconds(1)) {
+      last_retry = now;
+      for (const auto& w : folders) rearm |= w.wd < 0;
+    }
+    if (rearm) {
+      for (auto& w : folders) {
+        const bool was = w.wd >= 0;
+        if (arm(fd, w) && !was) {
+          log->info("{} is back: watched again", w.path.string());
+          touch();
         }
       }
     }
     if (pending && std::chrono::steady_clock::now() - last > std::chrono::milliseconds(500)) {
       pending = false;
-      logger("station")->info("schedule files changed");
+      log->info("schedule files changed");
       station.request_reload();
     }
   }
@@ -79,6 +152,17 @@ int cmd_run(const std::string& config_file, const std::optional<std::string>& lo
     std::cerr << "onair: " << error << "\n";
     return 2;
   }
+  // One station per as-run folder: a second one would record every item twice.
+  bool held_elsewhere = false;
+  error.clear();
+  auto lock = InstanceLock::acquire(config->asrun_dir, error, held_elsewhere);
+  if (held_elsewhere) {
+    std::cerr << "onair: " << error << "\n";
+    logger("station")->critical("{}", error);
+    return 2;
+  }
+  // A folder that cannot be written does not stop the station (it raises the as-run alarm).
+  if (!error.empty()) logger("station")->warn("{}", error);
   Station station(*config);
   std::unique_ptr<ControlServer> control;
   try {

@@ -95,7 +95,9 @@ Merge merge_replan(std::span<const HeldSegment> held, std::deque<Segment>& pendi
       }
       // Moving a future start needs no reopening unless the source position changes.
       const FrameCount old_cue = seg.cue_in + (seg.start - seg.origin);
-      const bool moved = match->cue_in + (match->start - match->origin) != old_cue;
+      // Another file under the same uid (an inserted item moved those after it along) is
+      // opened afresh: what was pre-rolled is not what is to air.
+      const bool moved = match->cue_in + (match->start - match->origin) != old_cue || match->source != seg.source;
       m.actions[i] = moved ? Merge::Action::reopen : Merge::Action::update;
       m.updated[i] = std::move(*match);
     } else if (match->origin == seg.origin) {

@@ -26,6 +26,7 @@ constexpr std::size_t kMaxOutput = 2000;       // command output kept for the lo
 constexpr std::size_t kMaxArgument = 4000;     // the message as passed to the command
 constexpr auto kKillGrace = std::chrono::seconds(1);  // SIGTERM → SIGKILL
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
+constexpr std::size_t kMaxResolved = 20;  // resolved alarms kept for the status
 
 std::shared_ptr<spdlog::logger> alarm_log() { return logger("alarm"); }
 
@@ -174,7 +175,7 @@ void Alarms::raise(AlarmKind kind, const std::string& message) {
   if (dropped) log->warn("alarm command for {} not run: {} commands already waiting", to_string(kind), options_.max_queued);
 }
 
-bool Alarms::clear(AlarmKind kind) {
+bool Alarms::clear(AlarmKind kind, const std::string& how) {
   const TimePoint t = now();
   Entry e;
   {
@@ -183,11 +184,28 @@ bool Alarms::clear(AlarmKind kind) {
     if (it == active_.end()) return false;
     e = it->second;
     active_.erase(it);
+    nlohmann::json j;
+    j["kind"] = std::string(to_string(kind));
+    j["message"] = e.message;
+    j["first"] = format_time(e.first);
+    j["cleared"] = format_time(t);
+    j["duration_s"] = seconds_of(t - e.first);
+    j["count"] = e.count;
+    j["resolution"] = how;
+    resolved_.push_front(std::move(j));
+    if (resolved_.size() > kMaxResolved) resolved_.pop_back();
   }
   // Warn level, so the resolution shows wherever the alarm itself showed.
-  alarm_log()->warn("alarm {} resolved after {:.1f} s (raised {} time{}; last: {})", to_string(kind),
-                    seconds_of(t - e.first), e.count, e.count == 1 ? "" : "s", e.message);
+  alarm_log()->warn("alarm {} resolved after {:.1f} s{}{} (raised {} time{}; last: {})", to_string(kind),
+                    seconds_of(t - e.first), how.empty() ? "" : ": ", how, e.count, e.count == 1 ? "" : "s", e.message);
   return true;
+}
+
+nlohmann::json Alarms::resolved() const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& j : resolved_) out.push_back(j);
+  return out;
 }
 
 bool Alarms::is_active(AlarmKind kind) const {
@@ -205,6 +223,7 @@ nlohmann::json Alarms::active() const {
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.second.order < b.second.order; });
   nlohmann::json out = nlohmann::json::array();
+  const TimePoint t = now();
   for (const auto& [kind, e] : entries) {
     nlohmann::json j;
     j["kind"] = std::string(to_string(kind));
@@ -212,6 +231,7 @@ nlohmann::json Alarms::active() const {
     j["first"] = format_time(e.first);
     j["last"] = format_time(e.last);
     j["count"] = e.count;
+    j["duration_s"] = seconds_of(t - e.first);
     auto n = notified.find(kind);
     j["notified"] = n == notified.end() ? nlohmann::json(nullptr) : nlohmann::json(format_time(n->second));
     out.push_back(std::move(j));

@@ -77,14 +77,20 @@ class Alarms {
   // count, latest message) and runs the command unless it ran for this kind less than
   // min_interval ago.
   void raise(AlarmKind kind, const std::string& message);
-  // Clears an active alarm, logging it as resolved. Returns false if it was not active.
-  bool clear(AlarmKind kind);
+  // Clears an active alarm, logging it as resolved with how long it was raised (and `how`,
+  // e.g. "sound is back after 20.0 s of silence"); it goes to the recently resolved list.
+  // Returns false if it was not active.
+  bool clear(AlarmKind kind, const std::string& how = {});
 
   bool is_active(AlarmKind kind) const;
   // For the status API: [{kind, message, first, last, count, notified}], oldest first;
   // times are ISO-8601 local time with offset; `notified` is the last time the command ran
   // for this kind (null if never).
+  // Each also has `duration_s`, how long it has been raised.
   nlohmann::json active() const;
+  // The latest resolved alarms (at most 20), newest first: [{kind, message, first, cleared,
+  // duration_s, count, resolution}].
+  nlohmann::json resolved() const;
 
   // Waits until no command is queued or running; false on timeout. For tests and shutdown.
   bool wait_idle(std::chrono::milliseconds timeout);
@@ -124,6 +130,7 @@ class Alarms {
   mutable std::mutex mutex_;
   std::map<AlarmKind, Entry> active_;
   std::map<AlarmKind, TimePoint> last_notified_;
+  std::deque<nlohmann::json> resolved_;  // newest first
   std::uint64_t next_order_ = 0;
 
   // Worker state (guarded by mutex_ except `children_`, owned by the worker thread).

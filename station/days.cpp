@@ -195,33 +195,4 @@ void StationDays::log_changes(const Schedule& before, const Schedule& after) con
   if (changes == 0) log->info("{}: schedule re-read, no programme changed", day);
 }
 
-std::shared_ptr<const Timeline> StationDays::insert_after(const std::shared_ptr<const Timeline>& timeline,
-                                                          const std::string& program_id, TimePoint on_air_since,
-                                                          const BreakIn& item) {
-  const Plan plan = timeline->plan();
-  for (const auto& pi : plan.items) {
-    const Program& p = timeline->merged().programs[pi.program];
-    if (p.id != program_id || pi.status == PlanStatus::skipped || on_air_since < pi.start - std::chrono::seconds(1) ||
-        on_air_since >= pi.end)
-      continue;
-    const std::size_t day_index = timeline->day_of(pi.program);
-    std::vector<BroadcastDay> days;
-    for (std::size_t d = 0; d < timeline->day_count(); ++d) days.push_back(timeline->day(d));
-    Program& target = days[day_index].schedule.programs[timeline->index_in_day(pi.program)];
-    Item inserted;
-    inserted.kind = ItemKind::file;
-    inserted.source = item.source;  // absolute, inside the media root
-    inserted.title = item.title;
-    inserted.gain_db = item.gain_db;
-    target.items.insert(target.items.begin() + static_cast<std::ptrdiff_t>(pi.item) + 1, inserted);
-    MediaInfo info;
-    info.ok = true;
-    info.duration = item.length;
-    days[day_index].media.files[item.source] = info;
-    logger("station")->warn("inserted '{}' after item {} of '{}'", item.title, pi.item, program_id);
-    return std::make_shared<const Timeline>(std::move(days));
-  }
-  return nullptr;
-}
-
 }  // namespace onair

@@ -29,11 +29,6 @@ class StationDays {
   std::shared_ptr<const Timeline> window(date::year_month_day today);
   void reload();
   DayCheck check_day(date::year_month_day day);
-  // A copy of `timeline` with `item` inserted after the item of programme `program_id`
-  // that is on air at `on_air_since`; nullptr if not found.
-  std::shared_ptr<const Timeline> insert_after(const std::shared_ptr<const Timeline>& timeline,
-                                               const std::string& program_id, TimePoint on_air_since,
-                                               const BreakIn& item);
 
  private:
   struct Loaded {

@@ -16,6 +16,7 @@
 #include "station/day_files.hpp"
 #include "station/day_pipeline.hpp"
 #include "station/disk_monitor.hpp"
+#include "station/inserts.hpp"
 #include "station/logging.hpp"
 #include "player/asrun/queue.hpp"
 #include "player/output/tee.hpp"
@@ -94,6 +95,13 @@ struct Station::Impl {
   std::unique_ptr<Output> output;
   TeeOutput* tee = nullptr;  // the output, watched for silence and recorded
   std::int64_t aircheck_errors = 0;
+  bool aircheck_failing = false;
+  bool silence_raised = false;
+  TimePoint silence_since{};
+  std::uint64_t silence_loud_mark = 0;
+  static constexpr auto kUnderrunClearAfter = std::chrono::seconds(30);
+  TimePoint last_underrun_at{};
+  std::int64_t underruns_at_raise = 0;
   AudioFormat format;
   std::unique_ptr<FrameClock> clock;
   // Before the as-run chain: the queue's thread writes what still waits as it is destroyed,
@@ -115,6 +123,21 @@ struct Station::Impl {
   std::chrono::steady_clock::time_point last_disk_check{};
   std::chrono::sys_time<std::chrono::hours> last_trim{};
   DiskMonitor disk;
+  // Every timeline given to the engine is `base` (the schedule's days) with the inserts
+  // applied, made under this lock: a reload keeps the inserts, and inserts made at once
+  // each build on the one before (not on the engine's timeline, which lags behind).
+  std::mutex publish_mutex;
+  std::shared_ptr<const Timeline> base, published;
+  StationInserts inserts;
+
+  std::shared_ptr<const Timeline> publish(std::shared_ptr<const Timeline> schedule_days,
+                                          std::chrono::seconds protect = std::chrono::seconds(2)) {
+    std::lock_guard lock(publish_mutex);
+    base = std::move(schedule_days);
+    published = inserts.apply(base);
+    if (engine) engine->replace_timeline(published, protect);
+    return published;
+  }
 
   Impl(StationConfig c, StationHooks h, Alarms& a)
       : config(std::move(c)), hooks(std::move(h)), alarms(a),
@@ -164,26 +187,73 @@ struct Station::Impl {
     if (!force && d == today) return;
     today = d;
     auto timeline = days->window(today);
-    if (timeline && engine) engine->replace_timeline(timeline);
+    if (timeline && engine) publish(std::move(timeline));
   }
 
-  // Dead air the schedule did not ask for: raise the alarm and move on to what follows.
-  void watch_silence() {
+  // Dead air the schedule did not ask for: raise the alarm (once: it stays raised while the
+  // output stays silent) and, with `fill`, move on to what follows. Only sound ends it.
+  void watch_silence(TimePoint t) {
     auto detector = tee->silence();
     if (!detector) return;
-    if (!detector->silent()) {
-      if (alarms.is_active(AlarmKind::silence)) alarms.clear(AlarmKind::silence);
+    if (silence_raised && !detector->silent() && detector->loud_windows() != silence_loud_mark) {
+      silence_raised = false;
+      alarms.clear(AlarmKind::silence,
+                   fmt::format("sound is back after {:.1f} s of silence",
+                               std::chrono::duration<double>(t - silence_since).count()));
       return;
     }
+    if (!detector->silent()) return;
     const EngineStatus st = engine->status();
     if (!st.on_air || (st.on_air->kind != "file" && st.on_air->kind != "relay")) return;  // silence was planned
     const std::string what = fmt::format("the output has been silent (below {} dBFS) for {} s during '{}'",
                                          config.silence.threshold_db,
                                          std::chrono::duration_cast<std::chrono::seconds>(config.silence.after).count(),
                                          st.on_air->title);
-    alarms.raise(AlarmKind::silence, what);
-    if (config.silence.action == SilenceAction::fill) engine->fail_current(what);
-    detector->request_reset();  // the engine thread feeds it
+    if (!silence_raised) {
+      silence_raised = true;
+      silence_since = t - std::chrono::duration_cast<Duration>(config.silence.after);
+      alarms.raise(AlarmKind::silence, what);
+    }
+    silence_loud_mark = detector->loud_windows();
+    if (config.silence.action == SilenceAction::fill) {
+      engine->fail_current(what);
+      // What follows gets its own `after` before it is failed too; the alarm stays raised.
+      detector->request_reset();  // the engine thread feeds it
+    }
+  }
+
+  // Underruns come in bursts: raised at the first, kept while more follow, cleared once
+  // none came for kUnderrunClearAfter of station time.
+  void watch_underruns(TimePoint t, std::int64_t underruns) {
+    if (underruns > last_underruns) {
+      if (!alarms.is_active(AlarmKind::underrun)) {
+        alarms.raise(AlarmKind::underrun, fmt::format("{} output underrun(s) so far", underruns));
+        underruns_at_raise = last_underruns;
+      }
+      last_underrun_at = t;
+      last_underruns = underruns;
+    } else if (alarms.is_active(AlarmKind::underrun) && t - last_underrun_at >= kUnderrunClearAfter) {
+      alarms.clear(AlarmKind::underrun, fmt::format("{} underrun(s) in all, none for {} s", underruns - underruns_at_raise,
+                                                    std::chrono::duration_cast<std::chrono::seconds>(kUnderrunClearAfter).count()));
+    }
+  }
+
+  // Raised while the recorder cannot record (cleared when it records again); a failure
+  // that did not stop it (a retention delete) is raised on its own.
+  void watch_aircheck() {
+    auto recorder = tee->aircheck();
+    if (!recorder) return;
+    const auto st = recorder->stats();
+    if (st.failing) {
+      if (!aircheck_failing) alarms.raise(AlarmKind::aircheck, st.last_error);
+      aircheck_failing = true;
+    } else if (aircheck_failing) {
+      aircheck_failing = false;
+      alarms.clear(AlarmKind::aircheck, "recording again");
+    } else if (st.errors > aircheck_errors) {
+      alarms.raise(AlarmKind::aircheck, st.last_error);
+    }
+    aircheck_errors = st.errors;
   }
 
   void monitor_once() {
@@ -208,17 +278,10 @@ struct Station::Impl {
     }
     last_dropped = stats.dropped_frames;
     last_reopens = stats.reopens;
-    if (stats.underruns > last_underruns) {
-      alarms.raise(AlarmKind::underrun, fmt::format("{} output underrun(s) so far", stats.underruns));
-      last_underruns = stats.underruns;
-    }
-    watch_silence();
+    watch_underruns(t, stats.underruns);
+    watch_silence(t);
     asrun_queue->retry();  // the writer thread writes records that wait (a no-op when none do)
-    if (auto recorder = tee->aircheck()) {
-      const auto st = recorder->stats();
-      if (st.errors > aircheck_errors) alarms.raise(AlarmKind::aircheck, st.last_error);
-      aircheck_errors = st.errors;
-    }
+    watch_aircheck();
     const auto steady = std::chrono::steady_clock::now();
     if (config.alarms.disk_min_free_bytes > 0 && steady - last_disk_check > config.alarms.disk_check_interval) {
       last_disk_check = steady;
@@ -288,7 +351,7 @@ int Station::run(std::stop_token stop) {
   }
   const TimePoint start = m.now();
   m.today = m.local_date(start);
-  auto timeline = m.days->window(m.today);
+  auto timeline = m.publish(m.days->window(m.today));
   if (!timeline) {
     m.log->critical("no schedule could be built for {}", iso_date(m.today));
     return 1;
@@ -355,6 +418,7 @@ nlohmann::json Station::status() {
   j["drift_ppm"] = st.drift_ppm;
   j["failures"] = st.failures;
   j["alarms"] = alarms_->active();
+  j["alarms_resolved"] = alarms_->resolved();
   return j;
 }
 
@@ -409,9 +473,10 @@ std::string Station::insert_next(const ItemRequest& item) {
   const EngineStatus st = engine->status();
   if (!st.on_air || st.on_air->program.empty() || st.on_air->program == "break-in")
     return "nothing of a programme is on air to insert after";
-  auto timeline = m.days->insert_after(engine->timeline(), st.on_air->program, st.on_air->start, b);
-  if (!timeline) return "the item on air could not be found in the schedule";
-  engine->replace_timeline(timeline, std::chrono::seconds(0));
+  std::lock_guard lock(m.publish_mutex);
+  if (auto error = m.inserts.add(*m.published, st.on_air->uid, b); !error.empty()) return error;
+  m.published = m.inserts.apply(m.base);
+  engine->replace_timeline(m.published, std::chrono::seconds(0));
   return {};
 }
 

@@ -188,7 +188,7 @@ void Engine::update_status(FrameCount frame) {
   st.failures = stats_.failures;
   auto entry = [&](const Segment& s) {
     return EngineStatus::Entry{s.label.title, s.label.program_id, s.label.display_source, to_string(s.kind), clock_.time_of(s.start),
-                               clock_.time_of(s.end)};
+                               clock_.time_of(s.end), s.uid};
   };
   const Segment* on_air = nullptr;
   for (const auto& a : active_)
@@ -210,7 +210,7 @@ void Engine::update_status(FrameCount frame) {
     if (p.start != StartMode::hard) continue;
     const TimePoint at = timeline_->local().at(p.at).time;
     if (at <= now) continue;
-    st.next_hard_start = EngineStatus::Entry{p.title.empty() ? p.id : p.title, p.id, "", "programme", at, at};
+    st.next_hard_start = EngineStatus::Entry{p.title.empty() ? p.id : p.title, p.id, "", "programme", at, at, 0};
     break;
   }
   std::lock_guard lock(requests_->mutex);

@@ -77,6 +77,7 @@ void SilenceDetector::end_window() noexcept {
     }
   } else {
     run_start_ = -1;
+    loud_windows_.fetch_add(1, std::memory_order_acq_rel);
   }
   const FrameCount window_end = window_start_ + window_frames_;
   const bool is_silent = run_start_ >= 0 && window_end - run_start_ >= duration_frames_;

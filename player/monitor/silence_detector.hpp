@@ -59,6 +59,9 @@ class SilenceDetector {
   // The first frame of the current run of silent windows even if it is still shorter
   // than the duration (nullopt when the latest window had sound).
   std::optional<FrameCount> quiet_since() const noexcept;
+  // Windows with sound (at or above the threshold) since construction; reset() keeps it, so
+  // a caller that reset the detector can still tell whether sound came back since.
+  std::uint64_t loud_windows() const noexcept { return loud_windows_.load(std::memory_order_acquire); }
   // Frames fed so far.
   FrameCount position() const noexcept { return position_pub_.load(std::memory_order_relaxed); }
   // Level of the latest complete window (loudest channel), dBFS; -inf for digital silence
@@ -95,6 +98,7 @@ class SilenceDetector {
   std::atomic<FrameCount> position_pub_{0};
   std::atomic<double> level_dbfs_;
   std::atomic<bool> reset_requested_{false};
+  std::atomic<std::uint64_t> loud_windows_{0};
 };
 
 }  // namespace onair
