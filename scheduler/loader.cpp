@@ -132,7 +132,7 @@ class LayerParser {
             break;
           }
           if (n.IsMap()) {
-            if (const YAML::Node list = n["items"]; list.IsSequence()) {
+            if (const YAML::Node list = n["items"]; list.IsDefined() && list.IsSequence()) {
               const std::size_t count = list.size();
               if (items + count > options_.max_items) {
                 diags_.error(r.mark(list[options_.max_items - items]),
