@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "scheduler/program_parser.hpp"
 #include "scheduler/yaml_file.hpp"
@@ -121,8 +122,29 @@ class LayerParser {
         diags_.error(r.mark(e->value.IsNull() ? e->key : e->value),
                      fmt::format("'programs' must be a list of programmes, got {}", YamlReader::kind_of(e->value)));
       } else {
-        for (const auto& n : e->value)
+        std::size_t programmes = 0, items = 0;
+        for (const auto& n : e->value) {
+          // Stop at the first excess so a runaway list costs no more than the limit.
+          if (++programmes > options_.max_programs) {
+            diags_.error(r.mark(n), fmt::format("too many programmes: this is programme {} of the list; the limit "
+                                                "is {} programmes per day",
+                                                programmes, options_.max_programs));
+            break;
+          }
+          if (n.IsMap()) {
+            if (const YAML::Node list = n["items"]; list.IsDefined() && list.IsSequence()) {
+              const std::size_t count = list.size();
+              if (items + count > options_.max_items) {
+                diags_.error(r.mark(list[options_.max_items - items]),
+                             fmt::format("too many items: this is item {} of the day; the limit is {} items per day",
+                                         options_.max_items + 1, options_.max_items));
+                break;
+              }
+              items += count;
+            }
+          }
           if (auto p = parse_program(n, r, day_)) layer.programs->push_back(std::move(*p));
+        }
         check_program_order(*layer.programs, diags_);
       }
     }
@@ -185,8 +207,12 @@ class LayerParser {
 };
 
 // Applies the layers base first: fields override, programmes merge by id.
-void merge_layers(const std::vector<Layer>& layers, date::year_month_day day, Schedule& s, Diagnostics& diags) {
-  std::vector<ProgramEntry> merged;
+void merge_layers(const std::vector<Layer>& layers, date::year_month_day day, Schedule& s, Diagnostics& diags,
+                  const LoadOptions& options) {
+  // Programmes by id in first-seen order; an index keeps this linear (a list search per
+  // programme made check of a long day quadratic).
+  std::vector<std::optional<ProgramEntry>> merged;
+  std::unordered_map<std::string, std::size_t> by_id;
   for (const Layer& l : layers) {
     if (l.title) s.title = *l.title;
     if (l.station) s.station = *l.station;
@@ -197,25 +223,46 @@ void merge_layers(const std::vector<Layer>& layers, date::year_month_day day, Sc
     if (l.cut_fade) s.cut_fade = *l.cut_fade;
     if (!l.programs) continue;
     for (const ProgramEntry& e : *l.programs) {
-      auto it = std::find_if(merged.begin(), merged.end(),
-                             [&](const ProgramEntry& m) { return m.program.id == e.program.id; });
+      auto it = by_id.find(e.program.id);
       if (e.omit) {
-        if (it == merged.end())
+        if (it == by_id.end()) {
           diags.warning(e.program.id_mark, fmt::format("'omit': no programme '{}' to remove", e.program.id));
-        else
-          merged.erase(it);
-      } else if (it != merged.end()) {
-        *it = e;  // the day file's version of a template programme
+        } else {
+          merged[it->second].reset();
+          by_id.erase(it);
+        }
+      } else if (it != by_id.end()) {
+        merged[it->second] = e;  // the day file's version of a template programme
       } else {
+        by_id.emplace(e.program.id, merged.size());
         merged.push_back(e);
       }
     }
   }
   const unsigned weekday = date::weekday(date::sys_days(day)).c_encoding();
   for (auto& e : merged)
-    if (!e.days || (*e.days & (1u << weekday))) s.programs.push_back(std::move(e.program));
+    if (e && (!e->days || (*e->days & (1u << weekday)))) s.programs.push_back(std::move(e->program));
   std::stable_sort(s.programs.begin(), s.programs.end(),
                    [](const Program& a, const Program& b) { return a.at < b.at; });
+  // Templates and the day file are limited one by one; the day they make is limited too.
+  if (s.programs.size() > options.max_programs) {
+    const Program& p = s.programs[options.max_programs];
+    diags.error(p.mark, fmt::format("too many programmes: the day has {} with its templates; the limit is {} "
+                                    "programmes per day",
+                                    s.programs.size(), options.max_programs));
+    s.programs.resize(options.max_programs);
+  }
+  std::size_t items = 0;
+  for (std::size_t i = 0; i < s.programs.size(); ++i) {
+    items += s.programs[i].items.size();
+    if (items > options.max_items) {
+      diags.error(s.programs[i].mark, fmt::format("too many items: the day has more than {} with its templates "
+                                                  "(from programme '{}' on); the limit is {} items per day",
+                                                  options.max_items, s.programs[i].id, options.max_items));
+      s.programs.resize(i);
+      break;
+    }
+  }
 }
 
 void check_timezone(Schedule& s, Diagnostics& diags) {
@@ -282,7 +329,7 @@ std::optional<Schedule> load_schedule(const fs::path& file, const LoadOptions& o
   std::vector<Layer> layers;
   LayerParser parser(diags, s.date, options);
   parser.parse(file, *doc, layers, s.templates, 0);
-  merge_layers(layers, s.date, s, diags);
+  merge_layers(layers, s.date, s, diags, options);
   check_timezone(s, diags);
 
   if (options.media_root) s.media_root = fs::absolute(*options.media_root);

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 namespace onair {
@@ -50,10 +55,101 @@ SourceMark mark_at_offset(const std::string& s, std::size_t offset, std::shared_
   return {std::move(file), line, col};
 }
 
+const char* kind_of_file(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISDIR(mode)) return "a folder";
+  return "not a regular file";
+}
+
+// Counts nodes as a converter would see them (an alias counts each time it is used) and
+// stops at the first node past the limit, so an alias bomb costs O(limit), not O(expansion).
+struct NodeCounter {
+  std::size_t limit, count = 0;
+  YAML::Mark over{};
+  bool exceeded = false;
+  void walk(const YAML::Node& n) {
+    if (exceeded) return;
+    if (++count > limit) {
+      exceeded = true;
+      over = n.Mark();
+      return;
+    }
+    if (n.IsSequence()) {
+      for (const auto& c : n) {
+        walk(c);
+        if (exceeded) return;
+      }
+    } else if (n.IsMap()) {
+      for (const auto& kv : n) {
+        walk(kv.first);
+        walk(kv.second);
+        if (exceeded) return;
+      }
+    }
+  }
+};
+
 }  // namespace
 
+std::optional<std::string> read_regular_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
+                                             FileReadError& error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = {errno == ENOENT ? FileReadError::missing : FileReadError::io,
+             errno == ENOENT ? "no such file" : std::strerror(errno), 0};
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = {FileReadError::not_regular, fmt::format("is {}, not a regular file", kind_of_file(st.st_mode)), 0};
+    return std::nullopt;
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    error = {FileReadError::too_large,
+             fmt::format("is too large ({} bytes; the limit is {} bytes)", st.st_size, max_bytes),
+             static_cast<std::uintmax_t>(st.st_size)};
+    return std::nullopt;
+  }
+  // O_NONBLOCK: if the file became a FIFO after the stat, open must not wait for a writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    error = {FileReadError::io, fmt::format("cannot be opened: {}", std::strerror(errno)), 0};
+    return std::nullopt;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = {FileReadError::not_regular, fmt::format("is {}, not a regular file", kind_of_file(st.st_mode)), 0};
+    return std::nullopt;
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = {FileReadError::io, fmt::format("cannot be read: {}", std::strerror(errno)), 0};
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    // The file may grow after the stat; the limit holds for what is read.
+    if (text.size() + static_cast<std::size_t>(n) > max_bytes) {
+      error = {FileReadError::too_large,
+               fmt::format("is too large (over {} bytes; the limit is {} bytes)", max_bytes, max_bytes),
+               text.size() + static_cast<std::size_t>(n)};
+      return std::nullopt;
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
 std::optional<YamlDocument> parse_yaml_text(std::string text, std::shared_ptr<const std::string> file,
-                                            Diagnostics& diags) {
+                                            Diagnostics& diags, std::size_t max_nodes) {
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
     diags.error(mark_at_offset(text, bad, file),
@@ -65,6 +161,16 @@ std::optional<YamlDocument> parse_yaml_text(std::string text, std::shared_ptr<co
     YAML::Node root = YAML::Load(text);
     if (!root.IsDefined() || root.IsNull()) {
       diags.error({file, 1, 1}, "the file is empty: expected schedule keys such as 'programs:'");
+      return std::nullopt;
+    }
+    NodeCounter counter{max_nodes};
+    counter.walk(root);
+    if (counter.exceeded) {
+      diags.error({file, counter.over.is_null() ? 1 : counter.over.line + 1,
+                   counter.over.is_null() ? 1 : counter.over.column + 1},
+                  fmt::format("the YAML expands to more than {} nodes (aliases counted at each use; the "
+                              "limit is {}): is this an alias bomb?",
+                              max_nodes, max_nodes));
       return std::nullopt;
     }
     return YamlDocument{std::move(file), root};
@@ -90,33 +196,29 @@ std::optional<YamlDocument> read_yaml_file(const std::filesystem::path& path, Di
                                            std::uintmax_t max_bytes, const SourceMark* referenced_from) {
   auto name = std::make_shared<const std::string>(path.string());
   const SourceMark where = referenced_from ? *referenced_from : SourceMark{name, 0, 0};
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
-    diags.error(where, fmt::format("cannot open {}: no such file", path.string()));
+  FileReadError error;
+  auto text = read_regular_file(path, max_bytes, error);
+  if (!text) {
+    switch (error.kind) {
+      case FileReadError::missing:
+        diags.error(where, fmt::format("cannot open {}: no such file", path.string()));
+        break;
+      case FileReadError::too_large:
+        diags.error(where, fmt::format("{} is too large for a schedule ({:.1f} MB; the limit is {:.1f} MB)",
+                                       path.string(), static_cast<double>(error.size) / 1e6,
+                                       static_cast<double>(max_bytes) / 1e6));
+        break;
+      case FileReadError::not_regular:
+        diags.error(where, fmt::format("{} {}: a schedule must be a regular file (refused without reading it)",
+                                       path.string(), error.message));
+        break;
+      case FileReadError::io:
+        diags.error(where, fmt::format("{} {}", path.string(), error.message));
+        break;
+    }
     return std::nullopt;
   }
-  if (std::filesystem::is_directory(status)) {
-    diags.error(where, fmt::format("{} is a folder, not a schedule file", path.string()));
-    return std::nullopt;
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_bytes) {
-    diags.error(where, fmt::format("{} is too large for a schedule ({:.1f} MB; the limit is {:.1f} MB)",
-                                   path.string(), static_cast<double>(size) / 1e6,
-                                   static_cast<double>(max_bytes) / 1e6));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(where, fmt::format("cannot read {}", path.string()));
-    return std::nullopt;
-  }
-  std::string text;
-  text.resize(static_cast<std::size_t>(ec ? 0 : size));
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return parse_yaml_text(std::move(text), name, diags);
+  return parse_yaml_text(std::move(*text), name, diags);
 }
 
 }  // namespace onair

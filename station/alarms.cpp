@@ -42,6 +42,7 @@ const std::vector<std::pair<AlarmKind, std::string_view>>& kind_names() {
       {AlarmKind::disk_low, "disk_low"},
       {AlarmKind::asrun_write, "asrun_write"},
       {AlarmKind::aircheck, "aircheck"},
+      {AlarmKind::schedule_stuck, "schedule_stuck"},
   };
   return names;
 }

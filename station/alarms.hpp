@@ -37,6 +37,7 @@ enum class AlarmKind {
   disk_low,            // a station folder's disk is nearly full
   asrun_write,         // the as-run log cannot be written
   aircheck,            // the air-check recorder failed
+  schedule_stuck,      // loading schedules has not finished in time (a file on a hung share)
 };
 
 // "silence", "device_lost", ... (the name used in logs, JSON and the command's arguments).

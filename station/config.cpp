@@ -488,26 +488,26 @@ std::optional<StationConfig> load_station_config(const fs::path& path, Diagnosti
   auto name = std::make_shared<const std::string>(path.string());
   const SourceMark whole{name, 0, 0};
   std::error_code ec;
-  const auto st = fs::status(path, ec);
-  if (!fs::exists(st)) {
-    diags.error(whole, "cannot open the config file: no such file (see onair.example.yaml and docs/config.md)");
+  FileReadError error;
+  auto read = read_regular_file(path, kMaxConfigBytes, error);
+  if (!read) {
+    switch (error.kind) {
+      case FileReadError::missing:
+        diags.error(whole, "cannot open the config file: no such file (see onair.example.yaml and docs/config.md)");
+        break;
+      case FileReadError::too_large:
+        diags.error(whole, fmt::format("is too large for a config file ({} bytes; the limit is {} bytes)",
+                                       error.size, kMaxConfigBytes));
+        break;
+      case FileReadError::not_regular:
+        diags.error(whole, fmt::format("{}: the config must be a regular file (refused without reading it)",
+                                       error.message));
+        break;
+      case FileReadError::io: diags.error(whole, "cannot read the config file: " + error.message); break;
+    }
     return std::nullopt;
   }
-  if (fs::is_directory(st)) {
-    diags.error(whole, "is a folder, not a config file");
-    return std::nullopt;
-  }
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxConfigBytes) {
-    diags.error(whole, fmt::format("is too large for a config file ({} bytes)", size));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(whole, "cannot read the config file");
-    return std::nullopt;
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = std::move(*read);
   if (!has_content(text)) {
     diags.error({name, 1, 1}, "the config file is empty: expected keys such as 'media_root:' and 'schedules:' "
                               "(see onair.example.yaml)");

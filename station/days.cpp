@@ -9,6 +9,7 @@
 #include "station/day_pipeline.hpp"
 #include "station/logging.hpp"
 #include "scheduler/day_window.hpp"
+#include "scheduler/yaml_file.hpp"
 
 namespace onair {
 
@@ -16,11 +17,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Never opens a FIFO or device for reading (it could block the caller forever); what cannot
+// be read fingerprints as its error, so a fix to the file still counts as a change.
 std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  FileReadError error;
+  auto text = read_regular_file(file, 64u * 1024 * 1024, error);
+  return text ? std::move(*text) : "\x01unreadable: " + error.message;
 }
 
 std::string first_errors(const Diagnostics& diags, std::size_t max = 3) {

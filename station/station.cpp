@@ -7,6 +7,7 @@
 #include <malloc.h>
 #endif
 
+#include <condition_variable>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -83,6 +84,80 @@ class AlarmingAsRun final : public AsRunSink {
   std::size_t raised_lost_ = 0;
 };
 
+// What one load on the loader thread produced, for the monitor thread to apply.
+struct LoadResult {
+  std::shared_ptr<const Timeline> timeline;  // today's window, when one was asked for
+  std::optional<DayCheck> tomorrow;          // tomorrow's check, when one was asked for
+  date::year_month_day tomorrow_day{};
+};
+
+// One thread that loads schedules (file reads, templates, media probes) so that a file
+// that never answers holds up only this thread: the monitor submits a job when none is in
+// flight, picks the result up without waiting, and meanwhile keeps watching the output.
+class ScheduleLoader {
+ public:
+  ScheduleLoader() : thread_([this](std::stop_token stop) { loop(stop); }) {}
+  ~ScheduleLoader() {
+    thread_.request_stop();
+    cv_.notify_all();
+  }  // joins: a load still hung at shutdown holds the exit until it returns
+
+  bool busy() {
+    std::lock_guard lock(mutex_);
+    return job_ || running_;
+  }
+  bool submit(std::function<LoadResult()> job) {
+    std::lock_guard lock(mutex_);
+    if (job_ || running_ || result_) return false;
+    job_ = std::move(job);
+    started_ = std::chrono::steady_clock::now();
+    cv_.notify_all();
+    return true;
+  }
+  std::optional<LoadResult> take() {
+    std::lock_guard lock(mutex_);
+    auto r = std::move(result_);
+    result_.reset();
+    return r;
+  }
+  std::chrono::steady_clock::duration running_for() {
+    std::lock_guard lock(mutex_);
+    return job_ || running_ ? std::chrono::steady_clock::now() - started_ : std::chrono::steady_clock::duration{};
+  }
+
+ private:
+  void loop(std::stop_token stop) {
+    for (;;) {
+      std::function<LoadResult()> job;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return stop.stop_requested() || job_; });
+        if (!job_) return;
+        job = std::move(*job_);
+        job_.reset();
+        running_ = true;
+      }
+      LoadResult r;
+      try {
+        r = job();
+      } catch (const std::exception& e) {
+        logger("station")->error("loading schedules: {}", e.what());
+      }
+      std::lock_guard lock(mutex_);
+      running_ = false;
+      result_ = std::move(r);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::optional<std::function<LoadResult()>> job_;
+  bool running_ = false;
+  std::optional<LoadResult> result_;
+  std::chrono::steady_clock::time_point started_{};
+  std::jthread thread_;  // last: started once the members it uses exist
+};
+
 }  // namespace
 
 struct Station::Impl {
@@ -138,6 +213,8 @@ struct Station::Impl {
     if (engine) engine->replace_timeline(published, protect);
     return published;
   }
+  std::unique_ptr<ScheduleLoader> loader;  // run() only; destroyed before days
+  bool load_stuck = false;                 // schedule_stuck raised for the load in flight
 
   Impl(StationConfig c, StationHooks h, Alarms& a)
       : config(std::move(c)), hooks(std::move(h)), alarms(a),
@@ -162,13 +239,16 @@ struct Station::Impl {
     return date::year_month_day(date::floor<date::days>(local));
   }
 
-  void check_tomorrow(TimePoint t) {
+  // Whether tomorrow is due for its check (once a day, after next_day_check).
+  std::optional<date::year_month_day> tomorrow_due(TimePoint t) const {
     const auto tomorrow = date::year_month_day(date::sys_days(local_date(t)) + date::days(1));
-    if (checked_tomorrow == tomorrow) return;
+    if (checked_tomorrow == tomorrow) return std::nullopt;
     const auto local = zone->zone()->to_local(t);
-    if (local - date::floor<date::days>(local) < config.next_day_check) return;
-    checked_tomorrow = tomorrow;
-    const auto report = days->check_day(tomorrow);
+    if (local - date::floor<date::days>(local) < config.next_day_check) return std::nullopt;
+    return tomorrow;
+  }
+
+  void report_tomorrow(date::year_month_day tomorrow, const DayCheck& report) {
     if (report.missing) {
       alarms.raise(AlarmKind::schedule_not_ready,
                    fmt::format("no schedule for tomorrow {}: add {}/{}.yaml or a weekday template", iso_date(tomorrow),
@@ -182,12 +262,54 @@ struct Station::Impl {
     }
   }
 
-  void apply_window(TimePoint t, bool force) {
+  // Reloads, the day switch and tomorrow's check run on the loader thread; this never
+  // waits for them. A load past hooks.load_timeout raises schedule_stuck (the engine keeps
+  // its last good timeline); requests made meanwhile are kept and run once it returns.
+  void drive_loads(TimePoint t) {
+    if (auto r = loader->take()) {
+      if (r->timeline && engine) publish(r->timeline);
+      if (r->tomorrow) report_tomorrow(r->tomorrow_day, *r->tomorrow);
+      if (load_stuck) {
+        load_stuck = false;
+        alarms.clear(AlarmKind::schedule_stuck);
+        log->warn("loading schedules has finished again");
+      }
+    }
+    if (loader->busy()) {
+      const auto late = loader->running_for();
+      if (!load_stuck && late > hooks.load_timeout) {
+        load_stuck = true;
+        alarms.raise(AlarmKind::schedule_stuck,
+                     fmt::format("loading schedules from {} has not finished after {} s (a file on a hung share?); "
+                                 "the last good schedule stays on air",
+                                 config.schedules.string(),
+                                 std::chrono::duration_cast<std::chrono::seconds>(late).count()));
+      }
+      return;
+    }
     const auto d = local_date(t);
-    if (!force && d == today) return;
+    const bool window = d != today || reload_requested.load();
+    const auto tomorrow = tomorrow_due(t);
+    if (!window && !tomorrow) return;
+    const bool reload = reload_requested.exchange(false);
+    if (reload) log->info("reloading schedules");
+    const bool submitted = loader->submit([this, reload, window, d, tomorrow] {
+      if (hooks.before_load) hooks.before_load();
+      LoadResult r;
+      if (reload) days->reload();
+      if (window) r.timeline = days->window(d);
+      if (tomorrow) {
+        r.tomorrow = days->check_day(*tomorrow);
+        r.tomorrow_day = *tomorrow;
+      }
+      return r;
+    });
+    if (!submitted) {  // a result not yet taken: ask again next time
+      if (reload) reload_requested = true;
+      return;
+    }
     today = d;
-    auto timeline = days->window(today);
-    if (timeline && engine) publish(std::move(timeline));
+    if (tomorrow) checked_tomorrow = tomorrow;
   }
 
   // Dead air the schedule did not ask for: raise the alarm (once: it stays raised while the
@@ -258,14 +380,7 @@ struct Station::Impl {
 
   void monitor_once() {
     const TimePoint t = now();
-    if (reload_requested.exchange(false)) {
-      log->info("reloading schedules");
-      days->reload();
-      apply_window(t, true);
-    } else {
-      apply_window(t, false);
-    }
-    check_tomorrow(t);
+    drive_loads(t);
     if (!engine) return;
     const auto stats = output->stats();
     // A device that went away drops audio at real-time pace until it is reopened.
@@ -371,6 +486,7 @@ int Station::run(std::stop_token stop) {
   m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_queue.get(), m.format, options);
   m.live.store(m.engine.get(), std::memory_order_release);
 
+  m.loader = std::make_unique<ScheduleLoader>();
   std::jthread monitor([&m](std::stop_token own) {
     while (!own.stop_requested()) {
       try {
@@ -385,6 +501,7 @@ int Station::run(std::stop_token stop) {
   m.engine->run(m.hooks.run_frames, stop);
   monitor.request_stop();
   monitor.join();
+  m.loader.reset();
   m.output->close();
   return 0;
 }

@@ -2,6 +2,7 @@
 // The station daemon (`onair run`): plays continuously across days, builds each day from
 // its file or template, checks tomorrow ahead of midnight, applies schedule edits at the
 // next item boundary, serves the control API, raises alarms, records the air-check.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -21,6 +22,11 @@ struct StationHooks {
   std::optional<TimePoint> virtual_start;     // run free on a virtual clock from here
   FrameCount run_frames = Engine::kForever;   // stop after this much audio
   std::chrono::milliseconds monitor_period{250};
+  // Schedules load on a loader thread; one that takes longer raises schedule_stuck while
+  // the monitor (silence, alarms) goes on and the last good schedule stays on air.
+  std::chrono::milliseconds load_timeout{10'000};
+  // Tests: runs on the loader thread at the start of each load (to simulate a hung share).
+  std::function<void()> before_load;
 };
 
 class Station final : public StationControl {
