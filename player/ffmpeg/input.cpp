@@ -63,8 +63,7 @@ constexpr const char* kNetworkProtocols = "http,https,tls,tcp,crypto,httpproxy";
 // Demuxers that read other files or URLs named inside the file: a local playlist would
 // reach past the media root. Refused for media files (a relay may still be HLS).
 constexpr std::string_view kIndirectDemuxers[] = {"hls", "concat", "dash", "imf", "sdp", "rtsp", "rtp",
-                                                  "tee", "lavfi", "avisynth", "vapoursynth", "image2",
-                                                  "image_pipe", "mpl2", "webm_dash_manifest"};
+                                                  "tee", "lavfi", "avisynth", "vapoursynth", "image2"};
 
 bool is_indirect(std::string_view names) {
   // A demuxer's name may list aliases: "mov,mp4,m4a,3gp,3g2,mj2".
@@ -74,7 +73,7 @@ bool is_indirect(std::string_view names) {
     if (end == std::string_view::npos) end = names.size();
     const auto name = names.substr(start, end - start);
     for (const auto bad : kIndirectDemuxers)
-      if (name == bad || (bad == "image_pipe" && name.ends_with("_pipe"))) return true;
+      if (name == bad) return true;
     start = end + 1;
   }
   return false;
