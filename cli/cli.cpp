@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/control_client.hpp"
+#include "scheduler/media_paths.hpp"
 #include "station/logging.hpp"
 
 namespace onair {
@@ -17,6 +18,9 @@ constexpr int kUsage = 2;
 
 void add_common(CLI::App* cmd, CommonOptions& common) {
   cmd->add_option("--media-root", common.media_root, "Folder that media paths are relative to")
+      ->type_name("DIR");
+  cmd->add_option("--extra-media-root", common.extra_media_roots,
+                  "A folder media files may also resolve into through symbolic links (repeatable)")
       ->type_name("DIR");
   cmd->add_option("--probe-cache", common.probe_cache,
                   "Media probe cache file (default: $XDG_CACHE_HOME/onair/probe-cache.json)")
@@ -137,6 +141,7 @@ int run_cli(int argc, char** argv) {
     std::cerr << "onair: " << what << " (see 'onair --help')\n";
     return kUsage;
   }
+  set_extra_media_roots(common.extra_media_roots);
   std::string error;
   if (!setup_logging(log, error)) {
     std::cerr << "onair: " << error << "\n";

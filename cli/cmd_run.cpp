@@ -1,4 +1,5 @@
 // `onair run --config onair.yaml`: the station daemon.
+#include "scheduler/media_paths.hpp"
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -163,6 +164,7 @@ int cmd_run(const std::string& config_file, const std::optional<std::string>& lo
   }
   // A folder that cannot be written does not stop the station (it raises the as-run alarm).
   if (!error.empty()) logger("station")->warn("{}", error);
+  set_extra_media_roots(config->extra_media_roots);
   Station station(*config);
   std::unique_ptr<ControlServer> control;
   try {

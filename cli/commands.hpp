@@ -9,6 +9,7 @@ namespace onair {
 
 struct CommonOptions {
   std::optional<std::filesystem::path> media_root;
+  std::vector<std::filesystem::path> extra_media_roots;  // --extra-media-root, repeatable
   std::optional<std::filesystem::path> probe_cache;  // empty: default location
   bool no_probe_cache = false;
 };

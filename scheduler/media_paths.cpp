@@ -3,19 +3,58 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <mutex>
+
 namespace onair {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::mutex extra_mutex;
+std::vector<fs::path> extra_roots;  // as given
+
+bool is_within(const fs::path& path, const fs::path& root) {
+  const fs::path inside = path.lexically_relative(root);
+  return !inside.empty() && *inside.begin() != "..";
+}
+
+}  // namespace
+
+void set_extra_media_roots(std::vector<fs::path> roots) {
+  std::lock_guard lock(extra_mutex);
+  extra_roots = std::move(roots);
+}
+
+std::vector<fs::path> extra_media_roots() {
+  std::lock_guard lock(extra_mutex);
+  return extra_roots;
+}
 
 ResolvedPath resolve_media_path(const fs::path& media_root, const std::string& relative) {
   const fs::path root = media_root.lexically_normal();
   fs::path rel(relative);
   fs::path full = rel.is_absolute() ? rel.lexically_normal() : (root / rel).lexically_normal();
-  const fs::path inside = full.lexically_relative(root);
-  if (inside.empty() || *inside.begin() == "..") {
+  if (!is_within(full, root)) {
     return {full, "path escapes the media root " + root.string()};
   }
-  return {full, {}};
+  // A symbolic link inside the root may point anywhere: judge where it really leads.
+  std::error_code ec;
+  const fs::path real = fs::canonical(full, ec);
+  if (ec) return {full, {}};  // missing (or unreadable): the caller reports it as such
+  const fs::path real_root = fs::weakly_canonical(root, ec);
+  if (is_within(real, ec ? root : real_root)) return {full, {}};
+  std::string allowed;
+  for (const auto& extra : extra_media_roots()) {
+    std::error_code e2;
+    const fs::path real_extra = fs::weakly_canonical(fs::absolute(extra), e2);
+    if (!e2 && is_within(real, real_extra)) return {full, {}};
+    allowed += (allowed.empty() ? "" : ", ") + extra.string();
+  }
+  return {full, "path resolves (through a symbolic link) to " + real.string() + ", outside the media root " +
+                    root.string() +
+                    (allowed.empty() ? std::string(" (no extra_media_roots are set)")
+                                     : " and the extra media roots " + allowed)};
 }
 
 std::string to_nfc(const std::string& utf8) {

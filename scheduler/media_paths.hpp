@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace onair {
 
@@ -12,7 +13,16 @@ struct ResolvedPath {
   std::string error;           // set when the path escapes the media root
 };
 
+// The path of `relative` under `media_root`. Refused (error set) when it escapes the root
+// by name, or when the file exists and its canonical path (symbolic links resolved) lies
+// outside the root and outside every extra media root. A missing file is not refused.
 ResolvedPath resolve_media_path(const std::filesystem::path& media_root, const std::string& relative);
+
+// Folders besides the media root that files may resolve into through symbolic links
+// (a mounted archive). Process-wide: set once at startup from --extra-media-root and the
+// station config's `extra_media_roots:`, read by every resolve_media_path.
+void set_extra_media_roots(std::vector<std::filesystem::path> roots);
+std::vector<std::filesystem::path> extra_media_roots();
 
 // When `path` does not exist but a path that differs only in Unicode normalization
 // does, returns that path.

@@ -23,7 +23,7 @@ namespace {
 constexpr std::uintmax_t kMaxConfigBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {
-    "output",  "media_root", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
+    "output",  "media_root", "extra_media_roots", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
     "control", "next_day_check", "silence", "alarms",   "aircheck"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -81,6 +81,7 @@ class ConfigParser {
     if (auto e = get(keys, "output")) parse_output(*e);
     check_existing_dir(keys, "media_root", c_.media_root);
     check_existing_dir(keys, "schedules", c_.schedules);
+    if (auto e = get(keys, "extra_media_roots")) parse_extra_roots(*e);
     if (auto e = get(keys, "timezone")) parse_timezone(*e);
     check_creatable_dir(keys, "asrun_dir", c_.asrun_dir);
     check_creatable_dir(keys, "log_dir", c_.log_dir);
@@ -129,6 +130,25 @@ class ConfigParser {
   SourceMark where(const Map& m, const std::string& key) const {
     if (auto e = get(m, key)) return mark(*e);
     return file_mark_;
+  }
+
+  // A list of existing folders that media files may resolve into through symbolic links.
+  void parse_extra_roots(const YamlReader::Entry& e) {
+    if (!e.value.IsSequence()) {
+      diags_.error(mark(e), "'extra_media_roots' must be a list of folders, e.g. [/mnt/archive]");
+      return;
+    }
+    for (const auto& node : e.value) {
+      const YamlReader::Entry item{e.key, node};
+      auto p = path_value(item, "extra_media_roots");
+      if (!p) continue;
+      std::error_code ec;
+      if (!fs::is_directory(*p, ec)) {
+        diags_.error(r_.mark(node), fmt::format("'extra_media_roots' folder {} does not exist", p->string()));
+        continue;
+      }
+      c_.extra_media_roots.push_back(*p);
+    }
   }
 
   void check_existing_dir(const Map& m, const std::string& key, fs::path& target) {

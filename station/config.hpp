@@ -54,6 +54,7 @@ struct StationConfig {
 
   std::string output = "default";            // default | pa:NAME | wav:ABSPATH | null
   std::filesystem::path media_root;          // default ./media (must exist)
+  std::vector<std::filesystem::path> extra_media_roots;  // symlink targets allowed besides media_root
   std::filesystem::path schedules;           // default ./schedules (must exist)
   std::string timezone;                      // IANA name; empty = the machine's zone
   std::filesystem::path asrun_dir;           // default ./asrun; YYYY-MM-DD.jsonl per day

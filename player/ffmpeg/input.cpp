@@ -1,6 +1,9 @@
 #include "player/ffmpeg/input.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
+#include <vector>
 #include <limits>
 #include <system_error>
 
@@ -42,8 +45,87 @@ struct Input::Interrupt {
 bool is_network_url(std::string_view url) noexcept {
   const auto colon = url.find("://");
   if (colon == std::string_view::npos || colon == 0) return false;
-  return url.substr(0, colon) != "file";
+  const auto scheme = url.substr(0, colon);
+  // "/media/a://b" is a file whose name holds "://", not a URL.
+  for (const char c : scheme)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+  return scheme != "file";
 }
+
+namespace {
+
+// What FFmpeg may open. A media file is read through the file protocol alone; a relay
+// through HTTP(S) and what HLS over HTTP(S) needs (segments, AES-128 keys). Without a
+// whitelist a playlist could name any protocol FFmpeg knows (file, pipe, fd, udp...).
+constexpr const char* kFileProtocols = "file";
+constexpr const char* kNetworkProtocols = "http,https,tls,tcp,crypto,httpproxy";
+
+// Demuxers that read other files or URLs named inside the file: a local playlist would
+// reach past the media root. Refused for media files (a relay may still be HLS).
+constexpr std::string_view kIndirectDemuxers[] = {"hls", "concat", "dash", "imf", "sdp", "rtsp", "rtp",
+                                                  "tee", "lavfi", "avisynth", "vapoursynth", "image2"};
+
+bool is_indirect(std::string_view names) {
+  // A demuxer's name may list aliases: "mov,mp4,m4a,3gp,3g2,mj2".
+  std::size_t start = 0;
+  while (start <= names.size()) {
+    auto end = names.find(',', start);
+    if (end == std::string_view::npos) end = names.size();
+    const auto name = names.substr(start, end - start);
+    for (const auto bad : kIndirectDemuxers)
+      if (name == bad) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Every demuxer but the indirect ones, as FFmpeg's format_whitelist wants it; nested
+// inputs (concat's) inherit it.
+const std::string& self_contained_demuxers() {
+  static const std::string list = [] {
+    std::string out;
+    void* it = nullptr;
+    while (const AVInputFormat* f = av_demuxer_iterate(&it)) {
+      if (is_indirect(f->name)) continue;
+      if (!out.empty()) out += ',';
+      out += f->name;
+    }
+    return out;
+  }();
+  return list;
+}
+
+// The first bytes of a local file, probed as avformat_open_input would, so that a
+// playlist is refused by name before any demuxer runs.
+const AVInputFormat* probe_local(const std::string& path) {
+  std::vector<unsigned char> buf(4096 + AVPROBE_PADDING_SIZE, 0);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return nullptr;
+  const std::size_t n = std::fread(buf.data(), 1, 4096, f);
+  std::fclose(f);
+  AVProbeData pd{};
+  pd.filename = path.c_str();
+  pd.buf = buf.data();
+  pd.buf_size = static_cast<int>(n);
+  return av_probe_input_format(&pd, 1);
+}
+
+}  // namespace
+
+// Any URL a demuxer opens besides the input itself (playlist entries, references, other
+// files) is refused: onair plays self-contained media files only.
+struct Input::Nested {
+  std::string url;
+  int (*open_default)(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) = nullptr;
+  std::string refused;  // the first URL refused
+
+  static int open(AVFormatContext* s, AVIOContext** pb, const char* url, int flags, AVDictionary** options) {
+    auto* self = static_cast<Nested*>(s->opaque);
+    if (url && self->url == url) return self->open_default(s, pb, url, flags, options);
+    if (self->refused.empty()) self->refused = url ? url : "?";
+    return AVERROR(EPERM);
+  }
+};
 
 bool container_states_exact_end(const AVFormatContext& ctx) noexcept {
   const std::string_view name = ctx.iformat->name;
@@ -58,8 +140,15 @@ Input::Input(const std::string& url, InputOptions options)
     std::error_code ec;
     const auto status = std::filesystem::status(url, ec);
     if (std::filesystem::is_directory(status)) throw FfmpegError("open: is a directory");
+    if (std::filesystem::is_fifo(status)) throw FfmpegError("open: a FIFO (named pipe), not a regular file");
+    if (std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status))
+      throw FfmpegError("open: a device, not a regular file");
     if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
       throw FfmpegError("open: not a regular file");
+    if (const AVInputFormat* f = probe_local(url); f && is_indirect(f->name))
+      throw FfmpegError(std::string("open: refused: a ") + f->name +
+                        " playlist/reference file names other files or URLs; onair plays only "
+                        "self-contained media files (a playlist could reach past the media root)");
   }
   interrupt_->timeout = options.io_timeout;
   interrupt_->stop = std::move(options.stop);
@@ -69,6 +158,15 @@ Input::Input(const std::string& url, InputOptions options)
   raw->interrupt_callback = {&Interrupt::callback, interrupt_.get()};
 
   AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "protocol_whitelist", network_ ? kNetworkProtocols : kFileProtocols, 0);
+  if (!network_) {
+    av_dict_set(&opts, "format_whitelist", self_contained_demuxers().c_str(), 0);
+    nested_ = std::make_unique<Nested>();
+    nested_->url = url;
+    nested_->open_default = raw->io_open;
+    raw->opaque = nested_.get();
+    raw->io_open = &Nested::open;
+  }
   if (network_) {
     // Socket-level timeout too, so a stalled TCP read returns even between polls.
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(options.io_timeout);
@@ -77,6 +175,10 @@ Input::Input(const std::string& url, InputOptions options)
   arm();
   const int ret = avformat_open_input(&raw, url.c_str(), nullptr, &opts);  // frees raw on error
   av_dict_free(&opts);
+  if (ret < 0 && nested_ && !nested_->refused.empty())
+    throw FfmpegError("open: refused: the file names another file or URL (" + nested_->refused +
+                          "); onair plays only self-contained media files",
+                      ret);
   if (ret < 0) fail(ret, "open");
   ctx_.reset(raw);
 

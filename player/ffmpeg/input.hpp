@@ -49,10 +49,12 @@ class Input {
 
  private:
   struct Interrupt;
+  struct Nested;
   void arm() noexcept;
   [[noreturn]] void fail(int ret, std::string_view what) const;
 
   std::unique_ptr<Interrupt> interrupt_;  // heap: FFmpeg keeps its address
+  std::unique_ptr<Nested> nested_;        // local files: refuses nested opens (heap, as above)
   FormatHandle ctx_;
   int audio_ = -1;
   bool network_ = false;
