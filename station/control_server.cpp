@@ -168,7 +168,10 @@ ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
   if (fs::path(file).is_absolute())
     bad_request("\"file\" must be relative to the media root " + media_root.string() + ", got " + quote_json(file));
   const ResolvedPath resolved = resolve_media_path(media_root, file);
-  if (!resolved.error.empty()) bad_request("\"file\" " + quote_json(file) + " escapes the media root " + media_root.string());
+  if (!resolved.error.empty()) {
+    if (resolved.error.rfind("path resolves", 0) == 0) bad_request("\"file\" " + quote_json(file) + ": " + resolved.error);
+    bad_request("\"file\" " + quote_json(file) + " escapes the media root " + media_root.string());
+  }
   fs::path path = resolved.path;
   std::error_code ec;
   auto st = fs::status(path, ec);

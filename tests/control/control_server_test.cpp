@@ -93,6 +93,7 @@ struct ControlApi : ::testing::Test {
     write_file(dir / "media/news/a.mp3", "x");
     write_file(dir / "secret.mp3", "outside the media root");
     std::filesystem::create_directories(dir / "media/folder.mp3");
+    std::filesystem::create_symlink(dir / "secret.mp3", dir / "media/alerts/link.mp3");  // leads outside
     start();
   }
 
@@ -248,6 +249,8 @@ TEST_F(ControlApi, BadRequestsAreRejectedWithAClearMessage) {
       {"/api/insert", R"({"file": "/etc/passwd"})", {"\"file\" must be relative to the media root", "\"/etc/passwd\""}},
       {"/api/insert", R"({"file": "../secret.mp3"})", {"\"file\" \"../secret.mp3\" escapes the media root"}},
       {"/api/break-in", R"({"file": "alerts/../../secret.mp3"})", {"\"alerts/../../secret.mp3\" escapes the media root"}},
+      {"/api/break-in", R"({"file": "alerts/link.mp3"})",
+       {"\"file\" \"alerts/link.mp3\": path resolves (through a symbolic link) to", "outside the media root"}},
       {"/api/insert", R"({"file": "alerts/none.mp3"})", {"\"file\" \"alerts/none.mp3\" not found in the media root"}},
       {"/api/insert", R"({"file": "folder.mp3"})", {"\"file\" \"folder.mp3\" is not a regular file"}},
       {"/api/insert", R"({"file": "alerts/storm.mp3\u0000.txt"})", {"\"file\" contains a control character"}},
