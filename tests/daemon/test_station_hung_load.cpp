@@ -57,7 +57,7 @@ TEST_F(StationTest, AHungLoadKeepsAlarmsComingAndItsEditAppliesWhenItReturns) {
       cv.wait_for(lock, 10s, [&] { return hanging; });
     }
     // While the load hangs: both alarms come (the monitor thread never waits for the loader).
-    for (int i = 0; i < 400 && !(stuck_seen && silence_seen_while_stuck); ++i) {
+    for (int i = 0; i < 1500 && !(stuck_seen && silence_seen_while_stuck); ++i) {
       stuck_seen = stuck_seen || station.alarms().is_active(AlarmKind::schedule_stuck);
       silence_seen_while_stuck =
           silence_seen_while_stuck || (stuck_seen && station.alarms().is_active(AlarmKind::silence));
