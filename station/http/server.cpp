@@ -131,10 +131,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
                       });
   }
 
-  Request partial() const {
+  // The request line and headers as parsed so far (all of them once the header is read).
+  Request head_of(const bhttp::request<bhttp::string_body>& m) const {
     Request r;
-    if (!parser) return r;
-    const auto& m = parser->get();
     r.method = std::string(m.method_string());
     r.target = std::string(m.target());
     split_target(r.target, r.path, r.query);
@@ -168,7 +167,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
 
   void refuse(int status, const std::string& detail) {
     ++server.refused;
-    Request r = partial();
+    Request r = parser ? head_of(parser->get()) : Request{};
     Response res;
     try {
       res = server.on_error(status, detail, r);
@@ -185,13 +184,8 @@ struct Connection : std::enable_shared_from_this<Connection> {
     stream.expires_never();
     auto message = parser->release();
     parser.reset();
-    Request req;
-    req.method = std::string(message.method_string());
-    req.target = std::string(message.target());
-    split_target(req.target, req.path, req.query);
-    for (const auto& f : message) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    Request req = head_of(message);
     req.body = std::move(message.body());
-    req.remote_addr = remote;
     head = message.method() == bhttp::verb::head;
     keep_alive = message.keep_alive() && ++served < server.limits.max_requests_per_connection && !server.stopping;
     if (server.queued.fetch_add(1) >= server.limits.max_queued) {

@@ -2,8 +2,6 @@
 // idle and dribbling connections, a flood beyond the connection cap, a million header lines,
 // a 100 MB chunked body, a body sent a byte at a time. The operator's requests keep being
 // answered, the server's sockets and memory stay bounded, and slow clients are cut.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -25,6 +23,7 @@
 #include "station/control.hpp"
 #include "station/control_server.hpp"
 #include "station/http/server.hpp"
+#include "support/processes.hpp"
 #include "support/test_media.hpp"
 
 namespace onair {
@@ -43,25 +42,6 @@ struct QuietStation : StationControl {
   std::string break_in(const ItemRequest&) override { return ""; }
   std::string reload() override { return ""; }
 };
-
-int connect_to(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
-  if (fd >= 0) close(fd);
-  return -1;
-}
-
-// The process's resident memory in KiB.
-long rss_kib() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
 
 // The test holds more client sockets than a default soft limit of 1,024 allows.
 void raise_fd_limit() {
@@ -148,8 +128,8 @@ struct ControlFlood : ::testing::Test {
 
 TEST_F(ControlFlood, IdleAndDribblingConnectionsNeverLockTheOperatorOut) {
   std::vector<int> idle, dribbling;
-  for (int i = 0; i < 200; ++i) idle.push_back(connect_to(server->port()));
-  for (int i = 0; i < 100; ++i) dribbling.push_back(connect_to(server->port()));
+  for (int i = 0; i < 200; ++i) idle.push_back(test::connect_loopback(server->port()));
+  for (int i = 0; i < 100; ++i) dribbling.push_back(test::connect_loopback(server->port()));
   std::atomic<bool> stop{false};
   std::thread dribbler([&] {
     const std::string request = "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
@@ -185,7 +165,7 @@ TEST_F(ControlFlood, AFloodBeyondTheCapEvictsTheOldestAndKeepsSocketsBounded) {
         return http::Response{status, "text/plain", detail, {}};
       });
   std::vector<int> held;
-  for (int i = 0; i < 1100; ++i) held.push_back(connect_to(small.port()));
+  for (int i = 0; i < 1100; ++i) held.push_back(test::connect_loopback(small.port()));
   EXPECT_EQ(std::count(held.begin(), held.end(), -1), 0) << "the kernel refused connections";
   // The server accepts each one and closes the oldest idle one for it.
   const auto deadline = Clock::now() + 30s;
@@ -205,9 +185,9 @@ TEST_F(ControlFlood, AFloodBeyondTheCapEvictsTheOldestAndKeepsSocketsBounded) {
 }
 
 TEST_F(ControlFlood, AMillionHeaderLinesAndA100MBBodyAreRefusedWhileReading) {
-  const long before = rss_kib();
+  const long before = test::rss_kib(getpid());
   {
-    const int fd = connect_to(server->port());
+    const int fd = test::connect_loopback(server->port());
     const std::string reply = push_until_answered(fd, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n",
                                                   "X-Filler: aaaaaaaaaaaa\r\n", 1000000 * 24);
     close(fd);
@@ -215,7 +195,7 @@ TEST_F(ControlFlood, AMillionHeaderLinesAndA100MBBodyAreRefusedWhileReading) {
     EXPECT_NE(reply.find("request headers too large"), std::string::npos) << reply.substr(0, 400);
   }
   {
-    const int fd = connect_to(server->port());
+    const int fd = test::connect_loopback(server->port());
     std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
     const std::string reply = push_until_answered(
         fd, "POST /api/insert HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n", chunk, 100u << 20);
@@ -225,7 +205,7 @@ TEST_F(ControlFlood, AMillionHeaderLinesAndA100MBBodyAreRefusedWhileReading) {
   }
   {
     // Declared too large: refused from the header alone, without a token check or a read.
-    const int fd = connect_to(server->port());
+    const int fd = test::connect_loopback(server->port());
     const std::string reply = push_until_answered(
         fd, "POST /api/insert HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 400000000\r\n\r\n",
         std::string(0x10000, 'x'), 400000000);
@@ -233,13 +213,13 @@ TEST_F(ControlFlood, AMillionHeaderLinesAndA100MBBodyAreRefusedWhileReading) {
     EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply.substr(0, 200);
     EXPECT_NE(reply.find("400000000 bytes (limit 65536)"), std::string::npos) << reply.substr(0, 400);
   }
-  const long after = rss_kib();
+  const long after = test::rss_kib(getpid());
   EXPECT_LT(after - before, 16 * 1024) << "RSS " << before << " -> " << after << " KiB";
   EXPECT_TRUE(status_answers());
 }
 
 TEST_F(ControlFlood, ABodySentAByteAtATimeIsCutAtTheBodyDeadline) {
-  const int fd = connect_to(server->port());
+  const int fd = test::connect_loopback(server->port());
   const std::string head = "POST /api/skip HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n";
   ASSERT_EQ(send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
   const auto started = Clock::now();

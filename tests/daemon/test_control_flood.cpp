@@ -3,9 +3,6 @@
 // dribble a header byte at a time, 1,100 held at once, a million header lines, a 100 MB
 // chunked body and a 400 MB declared one. Every item airs on its frame and ends `played`,
 // `onair status` keeps answering, and the daemon's memory comes back down.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -24,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/processes.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair::test;
@@ -31,41 +29,9 @@ using namespace std::chrono;
 
 namespace {
 
-pid_t start_daemon(const std::filesystem::path& config) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const rlimit systemd_like{1024, 1024};
-    setrlimit(RLIMIT_NOFILE, &systemd_like);
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(ONAIR_BINARY, ONAIR_BINARY, "run", "--config", config.c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
-long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-int connect_to(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
-  if (fd >= 0) close(fd);
-  return -1;
-}
-
 // Sends `head`, then `chunk` until the server answers or closes, or `limit` bytes went.
 void push(int port, const std::string& head, const std::string& chunk, std::size_t limit) {
-  const int fd = connect_to(port);
+  const int fd = connect_loopback(port);
   if (fd < 0) return;
   (void)!send(fd, head.data(), head.size(), MSG_NOSIGNAL);
   const auto deadline = steady_clock::now() + 20s;
@@ -105,7 +71,7 @@ TEST(ControlFloodDaemon, PlaysOnItsFramesAndAnswersStatusThroughAFlood) {
                                  "asrun_dir: asrun\nlog_dir: log\ncontrol:\n  listen: \"127.0.0.1:" +
                                      std::to_string(port) + "\"\nalarms:\n  disk_min_free_mb: 0\n");
   const auto asrun = dir / ("asrun/" + date::format("%F", day) + ".jsonl");
-  const pid_t daemon = start_daemon(dir / "onair.yaml");
+  const pid_t daemon = start_daemon(dir / "onair.yaml", {}, 1024);
 
   auto status_ok = [port](seconds timeout) {
     httplib::Client client("127.0.0.1", port);
@@ -141,9 +107,9 @@ TEST(ControlFloodDaemon, PlaysOnItsFramesAndAnswersStatusThroughAFlood) {
   });
 
   std::vector<int> held;
-  for (int i = 0; i < 200; ++i) held.push_back(connect_to(port));  // idle
+  for (int i = 0; i < 200; ++i) held.push_back(connect_loopback(port));  // idle
   std::vector<int> dribbling;
-  for (int i = 0; i < 200; ++i) dribbling.push_back(connect_to(port));
+  for (int i = 0; i < 200; ++i) dribbling.push_back(connect_loopback(port));
   std::thread dribbler([&] {
     const std::string request = "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
     for (std::size_t at_byte = 0; !done && at_byte < request.size(); ++at_byte) {
@@ -152,7 +118,7 @@ TEST(ControlFloodDaemon, PlaysOnItsFramesAndAnswersStatusThroughAFlood) {
       std::this_thread::sleep_for(500ms);
     }
   });
-  for (int i = 0; i < 1100; ++i) held.push_back(connect_to(port));
+  for (int i = 0; i < 1100; ++i) held.push_back(connect_loopback(port));
   push(port, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n", "X-Filler: aaaaaaaaaaaa\r\n", 1000000u * 24);
   push(port, "POST /api/insert HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n",
        "10000\r\n" + std::string(0x10000, ' ') + "\r\n", 100u << 20);

@@ -12,25 +12,13 @@
 #include <sstream>
 #include <thread>
 
+#include "support/processes.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair::test;
 using namespace std::chrono;
 
 namespace {
-
-pid_t start_daemon(const std::filesystem::path& config, const std::filesystem::path& err) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(null, 1);
-    dup2(e, 2);
-    execl(ONAIR_BINARY, ONAIR_BINARY, "run", "--config", config.c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
 
 int wait_exit(pid_t pid) {
   int status = 0;

@@ -13,24 +13,13 @@
 #include <fstream>
 #include <thread>
 
+#include "support/processes.hpp"
 #include "support/test_media.hpp"
 
 using namespace onair::test;
 using namespace std::chrono;
 
 namespace {
-
-pid_t start_daemon(const std::filesystem::path& config) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(ONAIR_BINARY, ONAIR_BINARY, "run", "--config", config.c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
 
 int stop(pid_t pid, int sig) {
   kill(pid, sig);
