@@ -13,7 +13,8 @@
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"
 #include "player/output/portaudio/devices.hpp"
-#include "player/asrun/queue.hpp"
+#include "player/monitor/loudness_asrun.hpp"
+#include "player/output/tee.hpp"
 #include "player/engine/engine.hpp"
 #include "player/output/real_clock.hpp"
 
@@ -100,28 +101,30 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
     wall = &*shifted;
     log->info("rehearsal: playing as if it were {}", day.iso(*when));
   }
-  std::unique_ptr<Output> output;
+  std::unique_ptr<TeeOutput> output;
   AudioFormat format;
   std::unique_ptr<AsRunLog> asrun;
-  std::unique_ptr<AsRunQueue> asrun_queue;  // the disk is written on its own thread, never the engine's
+  // engine → loudness marks → queue (the disk on its own thread, never the engine's) → stamp → log
+  std::unique_ptr<MeteredAsRun> metered;
   try {
-    if (args.asrun) {  // first: no output file or device for nothing
-      asrun = std::make_unique<AsRunLog>(*args.asrun, day);
-      asrun_queue = std::make_unique<AsRunQueue>(*asrun);
-    }
-    output = make_output(args.output, OutputOptions{});
+    if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
+    output = std::make_unique<TeeOutput>(make_output(args.output, OutputOptions{}),
+                                         TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
     format = output->open(AudioFormat{});
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, output->loudness());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
   RealClock clock([&] { return output->stamp(); }, *wall, format.sample_rate);
+  output->set_clock(clock);
   MediaSourceFactory sources;
   EngineOptions engine_options;
   engine_options.realtime = true;
   engine_options.end_status = AsRunStatus::played;
   engine_options.end_detail = "";
-  Engine engine(playout->timeline, clock, *output, sources, asrun_queue.get(), format, engine_options);
+  Engine engine(playout->timeline, clock, *output, sources, metered ? &metered->engine_side() : nullptr, format,
+                engine_options);
   log->info("playing {} to {} from {}", args.schedule, output->describe(), day.iso(wall->sys_now()));
   engine.run(Engine::kForever, signals.token());
   output->close();

@@ -11,6 +11,8 @@
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"
 #include "player/engine/engine.hpp"
+#include "player/monitor/loudness_asrun.hpp"
+#include "player/output/tee.hpp"
 
 namespace onair {
 
@@ -34,18 +36,23 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   }
   OutputOptions out_options;
   out_options.realtime = false;
-  auto output = make_output("wav:" + args.out, out_options);
+  // The WAV behind a tee: the loudness meter stamps each as-run record with what aired.
+  auto output = std::make_unique<TeeOutput>(make_output("wav:" + args.out, out_options),
+                                            TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
   AudioFormat format;
   std::unique_ptr<AsRunLog> asrun;
+  std::unique_ptr<MeteredAsRun> metered;
   try {
     if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
     format = output->open(AudioFormat{});
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, output->loudness());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
 
   VirtualClock clock(*from, format.sample_rate);
+  output->set_clock(clock);
   MediaSourceFactory sources;
   EngineOptions engine_options;
   const FrameCount total = frames_in(*to - *from, format.sample_rate);
@@ -58,7 +65,8 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
     shown = permille;
     std::cerr << fmt::format("\rrender: {:5.1f}%  {}", permille / 10.0, day.clock(clock.time_of(frame))) << std::flush;
   };
-  Engine engine(playout->timeline, clock, *output, sources, asrun.get(), format, engine_options);
+  Engine engine(playout->timeline, clock, *output, sources, metered ? &metered->engine_side() : nullptr, format,
+                engine_options);
   log->info("rendering {} to {} into {}", day.iso(*from), day.iso(*to), args.out);
   engine.run(total);
   output->close();

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <spdlog/spdlog.h>
@@ -105,7 +106,7 @@ void AsRunLog::started(const AsRunRecord& r) {
 }
 
 void AsRunLog::ended(const AsRunRecord& r) {
-  append({{"day", r.day},
+  nlohmann::json j{{"day", r.day},
           {"program", r.program},
           {"item", r.item},
           {"title", r.title},
@@ -117,7 +118,12 @@ void AsRunLog::ended(const AsRunRecord& r) {
           {"planned_s", seconds(r.planned)},
           {"played_s", seconds(r.played)},
           {"status", to_string(r.status)},
-          {"detail", r.detail}});
+          {"detail", r.detail}};
+  // One decimal: a meter reads to 0.1 LU; silence (-inf) has no loudness.
+  auto level = [](double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 10.0) / 10.0) : nlohmann::json(nullptr); };
+  if (r.lufs) j["lufs"] = level(*r.lufs);
+  if (r.true_peak_db) j["true_peak_db"] = level(*r.true_peak_db);
+  append(j);
 }
 
 std::size_t AsRunLog::failures() const {

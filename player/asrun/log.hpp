@@ -21,6 +21,7 @@
 #include <string>
 
 #include "player/asrun/status.hpp"
+#include "scheduler/frame_clock.hpp"
 #include "scheduler/local_day.hpp"
 
 namespace onair {
@@ -35,6 +36,14 @@ struct AsRunRecord {
   AsRunStatus status = AsRunStatus::played;
   std::string detail;
   bool relay = false;  // a network stream (from the schedule's model, not its URL): its failure is a relay failure
+  // Measured on the output over the item (player/monitor/loudness_meter): "lufs" and
+  // "true_peak_db" of the ended record; -inf (silence) is written as null.
+  std::optional<double> lufs, true_peak_db;
+  // For the output meter, not written: the segment and its output frames [start, end);
+  // `aired` when the item had a start line (it went to air, however briefly).
+  std::uint64_t uid = 0;
+  FrameCount start_frame = 0, end_frame = 0;
+  bool aired = false;
 };
 
 // Whether everything handed to a log is in its file.

@@ -22,6 +22,7 @@ AsRunRecord base_record(const Segment& s) {
   r.scheduled = s.scheduled;
   r.planned = s.label.planned;
   r.relay = s.kind == Segment::Kind::relay;
+  r.uid = s.uid;
   return r;
 }
 
@@ -36,6 +37,8 @@ void Engine::record_start(Active& a, FrameCount frame) {
   if (!asrun_) return;
   AsRunRecord r = base_record(a.seg);
   r.started = a.started_wall;
+  r.start_frame = r.end_frame = frame;
+  r.aired = true;
   asrun_->started(r);
 }
 
@@ -47,6 +50,9 @@ void Engine::record_end(Active& a, FrameCount frame, AsRunStatus status, std::st
   r.ended = clock_.time_of(frame);
   r.played = duration_of(frame - a.started_at, format_.sample_rate);
   r.status = status;
+  r.start_frame = a.started_at;
+  r.end_frame = frame;
+  r.aired = a.started;
   // The system clock stepped while it was on air: the record stays whole (ended = started
   // + what aired) and says so; the next record starts on the new time.
   const Duration moved = clock_.time_of(a.started_at) - r.started;

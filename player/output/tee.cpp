@@ -47,13 +47,26 @@ AudioFormat TeeOutput::open(const AudioFormat& requested) {
       output_log()->error("silence detection disabled: {}", e.what());
     }
   }
+  std::shared_ptr<LoudnessMeter> meter;
+  if (options_.loudness) {
+    try {
+      LoudnessMeterOptions o = *options_.loudness;
+      if (!inner_->realtime()) o.wait_when_full = true;  // a render measures every frame
+      meter = std::make_shared<LoudnessMeter>(format_, o);
+    } catch (const std::exception& e) {
+      output_log()->error("loudness meter disabled: {}", e.what());
+    }
+  }
   std::shared_ptr<AirCheckRecorder> old;
+  std::shared_ptr<LoudnessMeter> old_meter;
   {
     std::lock_guard lock(mutex_);
     old = std::exchange(recorder_, std::move(recorder));
     detector_ = std::move(detector);
+    old_meter = std::exchange(meter_, std::move(meter));
   }
-  if (old) old->close();  // a previous session's file, if close() was skipped
+  if (old) old->close();
+  if (old_meter) old_meter->close();  // a previous session's file, if close() was skipped
   return format_;
 }
 
@@ -62,6 +75,7 @@ void TeeOutput::write(const float* interleaved, FrameCount frames) {
   if (frames <= 0) return;
   if (recorder_ && clock_) recorder_->write(interleaved, frames, clock_->time_of(frames_));
   if (detector_) detector_->feed(interleaved, frames, format_.channels);
+  if (meter_) meter_->write(interleaved, frames);
   frames_ += frames;
 }
 
@@ -70,14 +84,21 @@ void TeeOutput::close() {
     inner_->close();
   } catch (...) {
     if (recorder_) recorder_->close();
+    if (meter_) meter_->close();
     throw;
   }
   if (recorder_) recorder_->close();
+  if (meter_) meter_->close();  // after the engine's last records: items still open end here
 }
 
 std::shared_ptr<AirCheckRecorder> TeeOutput::aircheck() const {
   std::lock_guard lock(mutex_);
   return recorder_;
+}
+
+std::shared_ptr<LoudnessMeter> TeeOutput::loudness() const {
+  std::lock_guard lock(mutex_);
+  return meter_;
 }
 
 std::shared_ptr<SilenceDetector> TeeOutput::silence() const {

@@ -1,7 +1,8 @@
 #pragma once
 // An Output that wraps the real sink and forwards every call to it unchanged, while
 // feeding what was written to taps: the air-check recorder (what went out, with the wall
-// time of each block's first frame) and the silence detector (dead air on the output).
+// time of each block's first frame), the silence detector (dead air on the output) and the
+// loudness meter (what each item measured on air).
 //
 // The taps are built by open() for the format the inner sink actually opened (a device
 // may open at another rate than requested), so the options are given here rather than
@@ -23,6 +24,7 @@
 #include <optional>
 
 #include "player/monitor/aircheck.hpp"
+#include "player/monitor/loudness_meter.hpp"
 #include "player/output/output.hpp"
 #include "player/monitor/silence_detector.hpp"
 
@@ -31,6 +33,7 @@ namespace onair {
 struct TeeOptions {
   std::optional<AirCheckOptions> aircheck;  // record the output (docs/aircheck.md)
   std::optional<SilenceOptions> silence;    // watch it for dead air
+  std::optional<LoudnessMeterOptions> loudness;  // measure it (the as-run's "lufs", the status meter)
 };
 
 class TeeOutput final : public Output {
@@ -59,6 +62,7 @@ class TeeOutput final : public Output {
   // The taps of the current (or last) session; nullptr when not configured or not open yet.
   std::shared_ptr<AirCheckRecorder> aircheck() const;
   std::shared_ptr<SilenceDetector> silence() const;
+  std::shared_ptr<LoudnessMeter> loudness() const;
 
   Output& inner() noexcept { return *inner_; }
   const TeeOptions& options() const noexcept { return options_; }
@@ -76,6 +80,7 @@ class TeeOutput final : public Output {
   mutable std::mutex mutex_;
   std::shared_ptr<AirCheckRecorder> recorder_;
   std::shared_ptr<SilenceDetector> detector_;
+  std::shared_ptr<LoudnessMeter> meter_;
 };
 
 }  // namespace onair

@@ -141,7 +141,7 @@ void record_across_the_hour(AirCheckFormat format, FrameCount tolerance) {
   VirtualClock clock(local_time(10, 59, 50), kRate);
   auto memory = std::make_unique<MemoryOutput>();
   MemoryOutput* inner = memory.get();
-  TeeOutput tee(std::move(memory), clock, TeeOptions{options_for(dir.path(), format), std::nullopt});
+  TeeOutput tee(std::move(memory), clock, TeeOptions{options_for(dir.path(), format), std::nullopt, {}});
   ASSERT_EQ(tee.open({kRate, kCh}), (AudioFormat{kRate, kCh}));
   ASSERT_TRUE(tee.aircheck());
 
@@ -207,7 +207,7 @@ TEST(AirCheckRecorder, TheCurrentFileIsDecodableBeforeItIsFinished) {
   for (const auto format : {AirCheckFormat::mp3, AirCheckFormat::opus}) {
     test::TempDir dir;
     VirtualClock clock(local_time(10, 20, 0), kRate);
-    TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path(), format), {}});
+    TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path(), format), {}, {}});
     tee.open({kRate, kCh});
     ToneWriter tone(1'000'000'000);
     tone.write(tee, 6 * kRate);
@@ -249,7 +249,7 @@ TEST(AirCheckRecorder, RetentionRunsAtStartAndAtEachHourChange) {
                         "2011-11-20/09.mp3", "2011-08-02/playlist.mp3"})
     test::write_file(dir / f, "x");
   VirtualClock clock(local_time(10, 59, 50), kRate);
-  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path()), {}});
+  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path()), {}, {}});
   tee.open({kRate, kCh});
   ToneWriter tone(0);
   tone.write(tee, 5 * kRate);  // 10:59:50 .. 10:59:55: the start's sweep, cutoff 2011-08-28 10:59:50
@@ -296,7 +296,7 @@ TEST(AirCheckRecorder, AnUnwritableFolderIsLoggedAndNeverThrown) {
   auto memory = std::make_unique<MemoryOutput>();
   MemoryOutput* inner = memory.get();
   {
-    TeeOutput tee(std::move(memory), clock, TeeOptions{options_for(dir / "blocker" / "aircheck"), {}});
+    TeeOutput tee(std::move(memory), clock, TeeOptions{options_for(dir / "blocker" / "aircheck"), {}, {}});
     ASSERT_NO_THROW(tee.open({kRate, kCh}));
     ToneWriter tone(0);
     ASSERT_NO_THROW(tone.write(tee, 20 * kRate));
@@ -322,7 +322,7 @@ TEST(AirCheckRecorder, AFullDiskStopsTheHourAndRecordingResumesNextHour) {
   rlimit old_limit{};
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
   VirtualClock clock(local_time(10, 59, 50), kRate);
-  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path()), {}});
+  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{options_for(dir.path()), {}, {}});
   tee.open({kRate, kCh});
   ToneWriter tone(0);
   rlimit small = old_limit;
@@ -427,7 +427,7 @@ TEST(TeeOutput, DelegatesAndFeedsTheSilenceDetector) {
   VirtualClock clock(local_time(10, 20, 0), kRate);
   SilenceOptions so;
   so.duration = 2s;
-  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{std::nullopt, so});
+  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{std::nullopt, so, {}});
   EXPECT_EQ(tee.describe(), "memory");
   EXPECT_FALSE(tee.realtime());
   EXPECT_FALSE(tee.stamp());
@@ -449,7 +449,7 @@ TEST(TeeOutput, DelegatesAndFeedsTheSilenceDetector) {
 
 TEST(TeeOutput, RecordsOnlyOnceItHasAClock) {
   test::TempDir dir;
-  TeeOutput tee(std::make_unique<MemoryOutput>(), TeeOptions{options_for(dir.path()), {}});
+  TeeOutput tee(std::make_unique<MemoryOutput>(), TeeOptions{options_for(dir.path()), {}, {}});
   tee.open({kRate, kCh});
   std::vector<float> block(1024 * kCh, 0.25f);
   tee.write(block.data(), 1024);  // no clock yet: not recorded
@@ -464,7 +464,7 @@ TEST(TeeOutput, RecordsOnlyOnceItHasAClock) {
 TEST(TeeOutput, BadAirCheckOptionsDoNotStopTheBroadcast) {
   AirCheckOptions o;  // no folder
   VirtualClock clock(local_time(10, 20, 0), kRate);
-  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{o, {}});
+  TeeOutput tee(std::make_unique<MemoryOutput>(), clock, TeeOptions{o, {}, {}});
   EXPECT_NO_THROW(tee.open({kRate, kCh}));
   EXPECT_FALSE(tee.aircheck());
   std::vector<float> block(1024 * kCh, 0.25f);
