@@ -1,10 +1,12 @@
 // The master processor's CPU cost (player/loudness/processor.hpp): seconds of 48 kHz stereo
 // audio processed in blocks of 1024 frames, as a percentage of one core (thread CPU time
-// over audio time), for the cases the bus meets. Target: ≤ 0.3 % for the whole processor.
+// over audio time, the best of 3 runs: on a shared machine the others only add), for the
+// cases the bus meets. Target: ≤ 0.3 % for the whole processor.
 //   bench_loudness [SECONDS]       (default 600)
 // The last line, "RESULT loudness key=value ...", is for bench/run_all.sh.
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -64,10 +66,15 @@ int main(int argc, char** argv) {
   const std::vector<float> hot = noise(0.6);     // peaks over 0 dBFS: limiting most of the time
   onair::BusControl off, on;
   on.agc = true;
-  const double idle = percent(quiet, off, seconds);
-  const double agc = percent(quiet, on, seconds);
-  const double limiting = percent(hot, on, seconds);
-  std::printf("master processor, %.0f s of 48 kHz stereo in blocks of 1024 frames, %% of one core:\n", seconds);
+  auto best = [&](const std::vector<float>& source, const onair::BusControl& control) {
+    double b = 1e9;
+    for (int run = 0; run < 3; ++run) b = std::min(b, percent(source, control, seconds));
+    return b;
+  };
+  const double idle = best(quiet, off);
+  const double agc = best(quiet, on);
+  const double limiting = best(hot, on);
+  std::printf("master processor, %.0f s of 48 kHz stereo in blocks of 1024 frames, best of 3, %% of one core:\n", seconds);
   std::printf("  AGC off, under the ceiling (limiter idle):   %.3f %%\n", idle);
   std::printf("  AGC on, under the ceiling:                   %.3f %%\n", agc);
   std::printf("  AGC on, limiting most of the time:           %.3f %%\n", limiting);

@@ -16,8 +16,11 @@
 // When no reduction is needed the output is the input delayed by exactly latency() frames,
 // bit-exact: once the smoothed gain is back at exactly 1 (the release snaps to 1 at a
 // −80 dB distance, ~0.5 s after the last reduction) the gain stage is skipped altogether.
+// A block whose sample peak is so far under the ceiling that no inter-sample peak can reach
+// it (about 6 dB under) skips the side chain's filter too: the common case costs a copy.
 //
 // Real-time safe: the constructor allocates, process() never does. One thread only.
+#include <array>
 #include <vector>
 
 #include "player/loudness/true_peak.hpp"
@@ -55,9 +58,11 @@ class TruePeakLimiter {
   FrameCount latency_;
   int box_;   // length of each of the two box filters
   int hold_;  // window of the running minimum
+  double inv_box_;
   float release_;
   float margin_db_;
   TruePeakDetector detector_;
+  std::array<float, TruePeakDetector::kChunk> peaks_{};
 
   std::vector<float> delay_;  // latency_ frames, interleaved
   FrameCount delay_pos_ = 0;
@@ -77,6 +82,9 @@ class TruePeakLimiter {
   // so the side chain's state need not be stepped and the gain is skipped.
   bool idle_ = true;
   FrameCount unity_run_ = 0;
+  // Sample peak of the last kTaps − 1 frames before this block (at least: an over-estimate
+  // when blocks are shorter than that), for the quiet-block test.
+  float tail_peak_ = 0;
   float reduction_db_ = 0;
 };
 

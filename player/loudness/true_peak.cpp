@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <stdexcept>
 
@@ -32,7 +33,9 @@ double bessel_i0(double x) {
 // kTap[j] holds, for each phase, the coefficient multiplying the j-th oldest of the last
 // kTaps samples.
 struct Taps {
-  v4sf tap[TruePeakDetector::kTaps];
+  // phase[p - 1][j]: phases 1–3 (phase 0 is the sample kCenter frames back itself: the sinc
+  // is 0 on every other sample), j-th oldest of the last kTaps samples.
+  float phase[3][TruePeakDetector::kTaps];
   Taps() {
     constexpr int T = TruePeakDetector::kTaps, P = TruePeakDetector::kPhases, N = T * P;
     constexpr double beta = 7.0;
@@ -49,9 +52,15 @@ struct Taps {
     for (int p = 0; p < P; ++p) {
       double sum = 0;
       for (int j = 0; j < T; ++j) sum += h[P * j + p];
-      for (int j = 0; j < T; ++j) tap[T - 1 - j][p] = static_cast<float>(h[P * j + p] / sum);
+      double abs_sum = 0;
+      for (int j = 0; j < T; ++j) {
+        if (p > 0) phase[p - 1][T - 1 - j] = static_cast<float>(h[P * j + p] / sum);
+        abs_sum += std::fabs(h[P * j + p] / sum);
+      }
+      bound = std::max(bound, static_cast<float>(abs_sum * 1.0001));  // rounding
     }
   }
+  float bound = 1.0f;
 };
 const Taps kFilter;
 
@@ -59,35 +68,61 @@ const Taps kFilter;
 
 TruePeakDetector::TruePeakDetector(int channels) : channels_(channels) {
   if (channels < 1 || channels > 64) throw std::invalid_argument("true peak: bad channel count");
-  history_.assign(static_cast<std::size_t>(channels) * 2 * kTaps, 0.0f);
+  history_.assign(static_cast<std::size_t>(channels) * (kTaps - 1), 0.0f);
+  work_.assign(kTaps - 1 + kChunk + 4, 0.0f);
 }
 
-void TruePeakDetector::reset() {
-  std::fill(history_.begin(), history_.end(), 0.0f);
-  pos_ = 0;
+void TruePeakDetector::reset() { std::fill(history_.begin(), history_.end(), 0.0f); }
+
+void TruePeakDetector::peaks(const float* interleaved, int frames, float* out) noexcept {
+  std::fill_n(out, frames, 0.0f);
+  const int ch = channels_;
+  const int padded = (frames + 3) & ~3;
+  float* b = work_.data();
+  for (int c = 0; c < ch; ++c) {
+    // Contiguous: the channel's last kTaps − 1 samples, then this block's (0-padded to 4).
+    float* hist = history_.data() + static_cast<std::size_t>(c) * (kTaps - 1);
+    std::copy_n(hist, kTaps - 1, b);
+    for (int i = 0; i < frames; ++i) b[kTaps - 1 + i] = interleaved[i * ch + c];
+    for (int i = frames; i < padded; ++i) b[kTaps - 1 + i] = 0.0f;
+    // Four consecutive frames at a time: one unaligned load per tap feeds all three phases.
+    for (int n = 0; n < padded; n += 4) {
+      v4sf a1 = {0, 0, 0, 0}, a2 = a1, a3 = a1;
+      for (int j = 0; j < kTaps; ++j) {
+        v4sf x;
+        std::memcpy(&x, b + n + j, sizeof x);
+        a1 += kFilter.phase[0][j] * x;
+        a2 += kFilter.phase[1][j] * x;
+        a3 += kFilter.phase[2][j] * x;
+      }
+      v4sf x;
+      std::memcpy(&x, b + n + kTaps - 1, sizeof x);  // the samples themselves
+      auto abs = [](v4sf v) { return v > -v ? v : -v; };
+      auto max = [](v4sf a, v4sf c2) { return a > c2 ? a : c2; };
+      const v4sf m = max(max(abs(a1), abs(a2)), max(abs(a3), abs(x)));
+      for (int k = 0; k < 4 && n + k < frames; ++k) out[n + k] = std::max(out[n + k], m[k]);
+    }
+    std::copy_n(b + frames, kTaps - 1, hist);
+  }
 }
 
 float TruePeakDetector::push(const float* frame) noexcept {
-  const int pos = pos_;
-  const int next = pos + 1 == kTaps ? 0 : pos + 1;
-  v4sf peak = {0, 0, 0, 0};
-  float sample_peak = 0;
-  for (int c = 0; c < channels_; ++c) {
-    float* h = history_.data() + static_cast<std::size_t>(c) * 2 * kTaps;
-    const float x = frame[c];
-    h[pos] = x;
-    h[pos + kTaps] = x;
-    const float* w = h + next;  // the last kTaps samples, oldest first
-    v4sf acc = kFilter.tap[0] * w[0];
-    for (int j = 1; j < kTaps; ++j) acc += kFilter.tap[j] * w[j];
-    const v4sf neg = -acc;
-    acc = acc > neg ? acc : neg;
-    peak = peak > acc ? peak : acc;
-    sample_peak = std::max(sample_peak, std::fabs(x));
-  }
-  pos_ = next;
-  return std::max({peak[0], peak[1], peak[2], peak[3], sample_peak});
+  float out;
+  peaks(frame, 1, &out);
+  return out;
 }
+
+void TruePeakDetector::skip(const float* interleaved, long frames) noexcept {
+  constexpr long keep = kTaps - 1;
+  for (int c = 0; c < channels_; ++c) {
+    float* hist = history_.data() + static_cast<std::size_t>(c) * keep;
+    const long fresh = std::min(frames, keep);
+    std::copy(hist + fresh, hist + keep, hist);  // shift out the oldest
+    for (long i = 0; i < fresh; ++i) hist[keep - fresh + i] = interleaved[(frames - fresh + i) * channels_ + c];
+  }
+}
+
+float TruePeakDetector::bound() noexcept { return kFilter.bound; }
 
 float true_peak_of(const float* interleaved, long frames, int channels) {
   TruePeakDetector d(channels);

@@ -22,15 +22,25 @@ class TruePeakDetector {
   explicit TruePeakDetector(int channels);
   void reset();
 
-  // One interleaved frame in; the peak magnitude (linear) over all channels out.
+  static constexpr int kChunk = 256;  // most frames per peaks() call
+
+  // `frames` ≤ kChunk interleaved frames in; out[i] = frame i's peak magnitude (linear) over
+  // all channels.
+  void peaks(const float* interleaved, int frames, float* out) noexcept;
+  // One frame (slower per frame than peaks()).
   float push(const float* frame) noexcept;
+  // Takes `frames` frames into the history without computing their peaks (for audio known
+  // to be far under any threshold: see bound()).
+  void skip(const float* interleaved, long frames) noexcept;
+  // The most push() can return for samples of magnitude ≤ 1: the largest sum of |taps| of a
+  // phase. A block whose samples (and the kTaps − 1 before) stay under threshold / bound()
+  // cannot have a peak over the threshold.
+  static float bound() noexcept;
 
  private:
   int channels_;
-  // Per channel a doubled history (each sample written at pos and pos + kTaps) so the last
-  // kTaps samples are always contiguous: history_[c * 2 * kTaps + pos_ …].
-  std::vector<float> history_;
-  int pos_ = 0;
+  std::vector<float> history_;  // per channel its last kTaps − 1 samples, oldest first
+  std::vector<float> work_;     // one channel's history and block, contiguous
 };
 
 // The true peak of a whole interleaved buffer (linear, all channels), from a fresh detector
