@@ -63,6 +63,7 @@ TEST(ShortTermLoudness, MatchesLibebur128OnPinkNoise) {
     }
     EXPECT_GE(compared, 15);
     EXPECT_LT(worst, 0.1) << rate << " Hz";
+    std::printf("%d Hz: %d readings, largest difference from libebur128 %.4f LU\n", rate, compared, worst);
     // And the reference is the loudness we scaled to, give or take the noise's variation.
     EXPECT_NEAR(d.lufs(), -20, 1.5);
   }
