@@ -29,7 +29,7 @@ done
 if [ "$do_build" = 1 ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DONAIR_WERROR=ON -DONAIR_BENCH=ON \
     -DONAIR_TESTS=OFF >/dev/null
-  cmake --build "$build" --target onair bench_decode soak_week
+  cmake --build "$build" --target onair bench_decode bench_loudness soak_week
 fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -49,12 +49,14 @@ if [ "$quick" = 1 ]; then
   bench check_year env DAYS=30 "$root/bench/check_year.sh" "$build"
   bench decode env SECONDS_OF_AUDIO=600 RUNS=1 "$root/bench/decode_vs_ffmpeg.sh" "$build"
   bench render env ITEMS=6 ITEM_SECONDS=600 "$root/bench/render_day.sh" "$build"
+  bench loudness "$build/bench/bench_loudness" 60
   command -v jackd >/dev/null && bench play env SECONDS_MEASURED=15 "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build" --hours 12 --files 100
 else
   bench check_year "$root/bench/check_year.sh" "$build"
   bench decode "$root/bench/decode_vs_ffmpeg.sh" "$build"
   bench render "$root/bench/render_day.sh" "$build"
+  bench loudness "$build/bench/bench_loudness" 600
   command -v jackd >/dev/null && bench play "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build"
 fi
@@ -109,6 +111,14 @@ if [ -n "$r" ]; then
   row "$what, CPU time" "$(get "$r" on_cpu_s) s" "$(get "$r" ff_cpu_s) s" "$(get "$r" cpu_ratio)" "(for information)" "—"
 else missing "render a day" "≤ 1.2× ffmpeg"; fi
 
+r=$(result loudness)
+if [ -n "$r" ]; then
+  what="master processor (AGC + true-peak limiter), $(get "$r" seconds) s of 48 kHz stereo, CPU"
+  row "$what, limiting most of the time (worst case)" "$(get "$r" limiting_pct)% of one core" \
+    "AGC off and nothing to limit: $(get "$r" idle_pct)%; AGC on: $(get "$r" agc_pct)%" "—" "≤ 0.3%" \
+    "$(yes_if "$(get "$r" limiting_pct) <= 0.3")"
+else missing "master processor CPU" "≤ 0.3%"; fi
+
 r=$(result play)
 if [ -n "$r" ]; then
   what="\`onair play\` of a 128k MP3 for $(get "$r" seconds) s on the JACK dummy device"
@@ -156,7 +166,7 @@ else missing "soak" "flat"; fi
   echo "they span a day or more), and open files may not grow by more than 3."
   echo
   echo "## Output of each benchmark"
-  for name in check_year decode render play soak; do
+  for name in check_year decode render loudness play soak; do
     [ -f "$logs/$name.log" ] || continue
     echo
     echo "### $name (${took[$name]} s)"
