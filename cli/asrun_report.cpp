@@ -63,6 +63,11 @@ void add(AsRunDayTotals& t, double& offset_sum, const AsRunEntry& e, std::size_t
   ++t.records;
   const std::optional<AsRunStatus> s = parse_asrun_status(e.status);
   const double played = e.played_s.value_or(0.0);
+  if (e.lufs && played > 0) {
+    t.loudness_energy_s += played * std::pow(10.0, *e.lufs / 10.0);
+    t.loudness_s += played;
+  }
+  if (e.true_peak_db) t.true_peak_db = std::max(t.true_peak_db.value_or(-HUGE_VAL), *e.true_peak_db);
   if (!s) {
     ++t.unknown_status;
   } else {
@@ -161,13 +166,22 @@ std::string status_counts(const AsRunDayTotals& t) {
   return out;
 }
 
+// "  · −16.2 LUFS, −1.3 dBTP" when the record has them.
+std::string loudness_text(std::optional<double> lufs, std::optional<double> true_peak) {
+  std::string out;
+  if (lufs) out += fmt::format("{:.1f} LUFS", *lufs);
+  if (true_peak) out += fmt::format("{}{:.1f} dBTP", out.empty() ? "" : ", ", *true_peak);
+  return out;
+}
+
 std::string row_text(const AsRunEntry& e) {
   const std::string status = e.in_flight ? "IN FLIGHT" : e.status;
   std::string detail = e.in_flight ? "in flight / no end recorded" : e.detail;
   return fmt::format("{:<15} {:<15} {:>10}  {:>11}  {:>11}  {:<12} {}{}\n", clock_of(e.scheduled, e.day),
                      clock_of(e.started, e.day), offset_text(e.offset_ms), seconds_text(e.planned_s),
                      e.in_flight ? std::string("?") : seconds_text(e.played_s), status, item_text(e),
-                     detail.empty() ? "" : "  · " + detail);
+                     (detail.empty() ? "" : "  · " + detail) +
+                         (e.lufs || e.true_peak_db ? "  · " + loudness_text(e.lufs, e.true_peak_db) : ""));
 }
 
 std::string day_summary(const AsRunData& data, const AsRunDayTotals& t) {
@@ -185,6 +199,8 @@ std::string day_summary(const AsRunData& data, const AsRunDayTotals& t) {
                      t.silence == 1 ? "" : "s");
   out += fmt::format("  total aired      {} (items and fill, not silence{})\n", seconds_text(t.aired_s),
                      t.interrupted ? "; interrupted items' airtime unknown, not included" : "");
+  if (t.lufs() || t.true_peak_db)
+    out += fmt::format("  loudness on air  {} (measured items, weighted by airtime)\n", loudness_text(t.lufs(), t.true_peak_db));
   if (t.largest_offset_ms) {
     const AsRunEntry& big = data.entries[*t.largest_offset_entry];
     out += fmt::format("  start offset     largest {} ({}), mean {:+.1f} ms over {} on-time item{}\n",
@@ -216,6 +232,7 @@ std::optional<AsRunEntry> parse_line(std::string_view line, bool& is_start) {
   e.scheduled = r.text("scheduled"), e.started = r.text("started"), e.ended = r.text("ended");
   e.offset_ms = r.integer("offset_ms"), e.planned_s = r.number("planned_s"), e.played_s = r.number("played_s");
   e.status = r.text("status"), e.detail = r.text("detail");
+  e.lufs = r.number("lufs"), e.true_peak_db = r.number("true_peak_db");
   is_start = event == "start";
   if (!r.ok || (!event.empty() && !is_start) || (!is_start && e.status.empty())) return std::nullopt;
   return e;
@@ -332,9 +349,11 @@ std::string asrun_report_text(const AsRunData& data, std::string_view log_name) 
     double unused = 0;
     auto close_block = [&] {
       if (!prev) return;
-      out += fmt::format("  └ {}: planned {}, aired {} ({})\n",
+      const std::string loud = loudness_text(block.lufs(), block.true_peak_db);
+      out += fmt::format("  └ {}: planned {}, aired {} ({}){}\n",
                          prev->program.empty() ? "between programmes" : prev->program,
-                         seconds_text(block.planned_s), seconds_text(block.aired_s), status_counts(block));
+                         seconds_text(block.planned_s), seconds_text(block.aired_s), status_counts(block),
+                         loud.empty() ? "" : "; on air " + loud);
     };
     for (std::size_t i = 0; i < data.entries.size(); ++i) {
       const AsRunEntry& e = data.entries[i];
@@ -365,17 +384,19 @@ std::string csv_field(std::string_view value) {
 }
 
 std::string asrun_report_csv(const AsRunData& data) {
-  std::string out = "day,program,item,title,source,scheduled,started,ended,offset_ms,planned_s,played_s,status,detail\r\n";
+  std::string out =
+      "day,program,item,title,source,scheduled,started,ended,offset_ms,planned_s,played_s,status,detail,lufs,true_peak_db\r\n";
+  auto level = [](std::optional<double> v) { return v ? fmt::format("{:.1f}", *v) : std::string{}; };
   auto num = [](std::optional<double> v) { return v ? fmt::format("{:.3f}", *v) : std::string{}; };
   for (const AsRunEntry& e : data.entries) {
     // In-flight entries are not records, but leaving them out would hide an item that
     // went to air; they get a status no record can have.
     const std::string status = e.in_flight ? "in_flight" : e.status;
     const std::string detail = e.in_flight ? "no end recorded" : e.detail;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", csv_field(e.day), csv_field(e.program), e.item,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", csv_field(e.day), csv_field(e.program), e.item,
                        csv_field(e.title), csv_field(e.source), csv_field(e.scheduled), csv_field(e.started),
                        csv_field(e.ended), e.offset_ms ? std::to_string(*e.offset_ms) : "", num(e.planned_s),
-                       num(e.played_s), csv_field(status), csv_field(detail));
+                       num(e.played_s), csv_field(status), csv_field(detail), level(e.lufs), level(e.true_peak_db));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // what could not be read rather than refuse the whole file.
 #include <cstddef>
 #include <istream>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@ struct AsRunEntry {
   std::optional<long long> offset_ms;     // started − scheduled
   std::optional<double> planned_s, played_s;  // played_s is null for `interrupted`
   std::string status, detail;             // status "" for in-flight entries
+  std::optional<double> lufs, true_peak_db;   // measured on the output (absent: not measured or silence)
 };
 
 struct AsRunData {
@@ -52,6 +54,14 @@ struct AsRunDayTotals {
   std::optional<std::size_t> largest_offset_entry;  // index into AsRunData::entries
   std::optional<double> mean_offset_ms;
   std::vector<std::size_t> failures;  // indices into AsRunData::entries (status failed)
+  // Loudness on air: items with a measurement, weighted by what aired of them (the energy
+  // mean: 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ)); the highest true peak.
+  double loudness_energy_s = 0, loudness_s = 0;
+  std::optional<double> lufs() const {
+    if (loudness_s <= 0 || loudness_energy_s <= 0) return std::nullopt;
+    return 10.0 * std::log10(loudness_energy_s / loudness_s);
+  }
+  std::optional<double> true_peak_db;
 };
 
 // Days in order of first appearance in the log.

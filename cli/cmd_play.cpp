@@ -14,6 +14,7 @@
 #include "cli/media_probing.hpp"
 #include "player/output/portaudio/devices.hpp"
 #include "player/monitor/loudness_asrun.hpp"
+#include "player/output/processed.hpp"
 #include "player/output/tee.hpp"
 #include "player/engine/engine.hpp"
 #include "player/output/real_clock.hpp"
@@ -101,25 +102,29 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
     wall = &*shifted;
     log->info("rehearsal: playing as if it were {}", day.iso(*when));
   }
-  std::unique_ptr<TeeOutput> output;
+  std::unique_ptr<ProcessedOutput> output;  // master processor → tee (meter) → the sink
+  TeeOutput* tee = nullptr;
   AudioFormat format;
   std::unique_ptr<AsRunLog> asrun;
   // engine → loudness marks → queue (the disk on its own thread, never the engine's) → stamp → log
   std::unique_ptr<MeteredAsRun> metered;
   try {
     if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
-    output = std::make_unique<TeeOutput>(make_output(args.output, OutputOptions{}),
-                                         TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
+    auto tee_output = std::make_unique<TeeOutput>(make_output(args.output, OutputOptions{}),
+                                                  TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
+    tee = tee_output.get();
+    output = std::make_unique<ProcessedOutput>(std::move(tee_output));
     format = output->open(AudioFormat{});
-    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, output->loudness());
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
   RealClock clock([&] { return output->stamp(); }, *wall, format.sample_rate);
-  output->set_clock(clock);
+  tee->set_clock(clock);
   MediaSourceFactory sources;
   EngineOptions engine_options;
+  engine_options.master = output.get();
   engine_options.realtime = true;
   engine_options.end_status = AsRunStatus::played;
   engine_options.end_detail = "";

@@ -12,6 +12,7 @@
 #include "cli/media_probing.hpp"
 #include "player/engine/engine.hpp"
 #include "player/monitor/loudness_asrun.hpp"
+#include "player/output/processed.hpp"
 #include "player/output/tee.hpp"
 
 namespace onair {
@@ -36,25 +37,28 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   }
   OutputOptions out_options;
   out_options.realtime = false;
-  // The WAV behind a tee: the loudness meter stamps each as-run record with what aired.
-  auto output = std::make_unique<TeeOutput>(make_output("wav:" + args.out, out_options),
-                                            TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
+  // The master processor, then a tee whose meter stamps each as-run record with what aired.
+  auto tee_output = std::make_unique<TeeOutput>(make_output("wav:" + args.out, out_options),
+                                                TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
+  TeeOutput* tee = tee_output.get();
+  auto output = std::make_unique<ProcessedOutput>(std::move(tee_output));
   AudioFormat format;
   std::unique_ptr<AsRunLog> asrun;
   std::unique_ptr<MeteredAsRun> metered;
   try {
     if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
     format = output->open(AudioFormat{});
-    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, output->loudness());
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;
   }
 
   VirtualClock clock(*from, format.sample_rate);
-  output->set_clock(clock);
+  tee->set_clock(clock);
   MediaSourceFactory sources;
   EngineOptions engine_options;
+  engine_options.master = output.get();
   const FrameCount total = frames_in(*to - *from, format.sample_rate);
   const bool tty = ::isatty(STDERR_FILENO);
   int shown = -1;

@@ -26,6 +26,13 @@ struct SegmentLabel {
   std::string note;             // why the plan cuts or skips it
 };
 
+// What the master processor does while this segment airs (player/loudness/processor).
+struct SegmentLoudness {
+  bool agc = false;            // not measured ahead (relay, its fallback, unmeasured file): the slow AGC acts
+  float target_lufs = -16.0f;  // the AGC's target
+  float ceiling_dbtp = -1.0f;  // the limiter's ceiling
+};
+
 // What the player executes, where the plan placed it, and its label.
 struct Segment {
   enum class Kind { file, relay, silence, fill, gap };  // gap: silence between programmes
@@ -45,6 +52,7 @@ struct Segment {
   bool cut = false;      // ends before its natural end (hard start, `end`, gap end)
   bool skipped = false;  // planned but never airs (start == end): a record only
   bool unavailable = false;  // skipped because its media was missing or undecodable at load
+  SegmentLoudness loudness;
 
   // Identity, for matching segments across rebuilds (uid stays the same when the timeline
   // is rebuilt: reload, next day, an inserted item), and where the plan put it.

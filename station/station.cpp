@@ -7,6 +7,7 @@
 #include <malloc.h>
 #endif
 
+#include <cmath>
 #include <condition_variable>
 #include <fstream>
 #include <map>
@@ -20,6 +21,8 @@
 #include "station/inserts.hpp"
 #include "station/logging.hpp"
 #include "player/asrun/queue.hpp"
+#include "player/monitor/loudness_asrun.hpp"
+#include "player/output/processed.hpp"
 #include "player/output/tee.hpp"
 #include "player/decode/prober.hpp"
 #include "player/decode/probe_cache.hpp"
@@ -168,7 +171,8 @@ struct Station::Impl {
   std::unique_ptr<MediaProber> prober;
   std::unique_ptr<StationDays> days;
   std::unique_ptr<Output> output;
-  TeeOutput* tee = nullptr;  // the output, watched for silence and recorded
+  TeeOutput* tee = nullptr;  // the output, watched for silence, measured and recorded
+  ProcessedOutput* master = nullptr;  // the master processor in front of it (m.output)
   std::int64_t aircheck_errors = 0;
   bool aircheck_failing = false;
   bool silence_raised = false;
@@ -184,7 +188,8 @@ struct Station::Impl {
   std::unique_ptr<LocalDay> zone;
   std::unique_ptr<AsRunFolder> asrun;
   std::unique_ptr<AlarmingAsRun> asrun_alarms;
-  std::unique_ptr<AsRunQueue> asrun_queue;  // the engine's sink: files and fsyncs on its own thread
+  // The engine's sink: loudness marks → queue (files and fsyncs on its own thread) → stamp.
+  std::unique_ptr<MeteredAsRun> asrun_chain;
   std::unique_ptr<Engine> engine;
   // The engine for other threads (control API): set once run() has built everything the
   // control calls read (engine, output, zone, prober, days); null before.
@@ -395,7 +400,7 @@ struct Station::Impl {
     last_reopens = stats.reopens;
     watch_underruns(t, stats.underruns);
     watch_silence(t);
-    asrun_queue->retry();  // the writer thread writes records that wait (a no-op when none do)
+    asrun_chain->engine_side().retry();  // the writer thread writes records that wait (a no-op when none do)
     watch_aircheck();
     const auto steady = std::chrono::steady_clock::now();
     if (config.alarms.disk_min_free_bytes > 0 && steady - last_disk_check > config.alarms.disk_check_interval) {
@@ -455,9 +460,12 @@ int Station::run(std::stop_token stop) {
       a.wait_when_full = m.hooks.virtual_start.has_value() && !inner->realtime();
       tee.aircheck = a;
     }
+    tee.loudness = LoudnessMeterOptions{};
     auto tee_output = std::make_unique<TeeOutput>(std::move(inner), tee);
     m.tee = tee_output.get();
-    m.output = std::move(tee_output);
+    auto master = std::make_unique<ProcessedOutput>(std::move(tee_output));
+    m.master = master.get();
+    m.output = std::move(master);
     m.format = m.output->open(AudioFormat{});
   } catch (const std::exception& e) {
     m.log->critical("cannot open the output {}: {}", m.config.output, e.what());
@@ -482,8 +490,10 @@ int Station::run(std::stop_token stop) {
   options.end_status = AsRunStatus::interrupted;
   options.end_detail = "playout stopped";
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
-  m.asrun_queue = std::make_unique<AsRunQueue>(*m.asrun_alarms);
-  m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, m.asrun_queue.get(), m.format, options);
+  m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness());
+  options.master = m.master;
+  m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, &m.asrun_chain->engine_side(), m.format,
+                                      options);
   m.live.store(m.engine.get(), std::memory_order_release);
 
   m.loader = std::make_unique<ScheduleLoader>();
@@ -534,6 +544,17 @@ nlohmann::json Station::status() {
   j["device_reopens"] = out.reopens;
   j["drift_ppm"] = st.drift_ppm;
   j["failures"] = st.failures;
+  // The output's meter (EBU R128) and what the master processor is doing.
+  auto level = [](double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 10.0) / 10.0) : nlohmann::json(nullptr); };
+  nlohmann::json loud = {{"agc_gain_db", level(m.master->agc_gain_db())},
+                         {"limiter_db", level(m.master->limiter_reduction_db())}};
+  if (const auto meter = m.tee->loudness()) {
+    const LoudnessReading r = meter->reading();
+    loud["momentary_lufs"] = level(r.momentary_lufs);
+    loud["short_term_lufs"] = level(r.short_term_lufs);
+    loud["peak_dbtp"] = level(r.peak_dbtp);
+  }
+  j["loudness"] = std::move(loud);
   j["alarms"] = alarms_->active();
   j["alarms_resolved"] = alarms_->resolved();
   return j;

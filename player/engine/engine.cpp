@@ -224,6 +224,24 @@ FrameCount Engine::next_boundary(FrameCount frame, FrameCount until) const {
   return next;
 }
 
+// The AGC acts while anything not measured ahead airs; target and ceiling are those of the
+// latest segment to start (what the listener hears coming in). Silence keeps the last.
+BusControl Engine::bus_control(FrameCount frame, FrameCount n) {
+  const Active* latest = nullptr;
+  bool agc = false;
+  for (const auto& a : active_) {
+    if (!a->started || !a->source || a->seg.start >= frame + n || a->seg.end <= frame) continue;
+    agc = agc || a->seg.loudness.agc;
+    if (!latest || a->seg.start > latest->seg.start) latest = a.get();
+  }
+  if (latest) {
+    bus_.target_lufs = latest->seg.loudness.target_lufs;
+    bus_.ceiling_dbtp = latest->seg.loudness.ceiling_dbtp;
+  }
+  bus_.agc = agc;
+  return bus_;
+}
+
 FrameCount Engine::render(FrameCount frame, FrameCount n) {
   // First find how far every source can go: an early end shortens the block so what
   // follows starts at exactly that frame.
@@ -265,7 +283,10 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
     if (steady) apply_gain(mix_.data(), samples, static_cast<float>(steady->at(frame)));
     else mix_add(mix_.data(), scratch_.data(), format_.channels, frame, limit, envelope_of(a->seg));
   }
-  if (limit > 0) output_.write(mix_.data(), limit);
+  if (limit > 0) {
+    if (options_.master) options_.master->set_control(bus_control(frame, limit));
+    output_.write(mix_.data(), limit);
+  }
   return limit;
 }
 
@@ -343,6 +364,10 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       if (!held_ && until == kForever && !options_.run_forever) break;
       const FrameCount n = std::min(options_.block, until - frame);
       std::fill(mix_.begin(), mix_.end(), 0.0f);
+      if (options_.master) {
+        bus_.agc = false;
+        options_.master->set_control(bus_);
+      }
       output_.write(mix_.data(), n);
       frame += n;
       stats_.frames = frame;

@@ -17,6 +17,7 @@
 
 #include "player/asrun/log.hpp"
 #include "player/output/output.hpp"
+#include "player/output/processed.hpp"
 #include "player/engine/planner.hpp"
 #include "player/source/factory.hpp"
 #include "scheduler/edl.hpp"
@@ -45,6 +46,9 @@ struct EngineOptions {
   // How far ahead a re-plan builds segments; the engine asks for more when half is left.
   // A long gap of fill or a 100,000-item tomorrow then costs a re-plan what an hour does.
   std::chrono::minutes plan_horizon{60};
+  // The master processor in front of the outputs (the engine's Output, or behind it): told
+  // before each block what airs (AGC for what was not measured ahead, the ceiling).
+  ProcessedOutput* master = nullptr;
 };
 
 // A break-in: an urgent announcement aired at once (the item on air fades out with the cut
@@ -135,6 +139,7 @@ class Engine {
   bool start_due(FrameCount frame);
   FrameCount next_boundary(FrameCount frame, FrameCount until) const;
   FrameCount render(FrameCount frame, FrameCount frames);
+  BusControl bus_control(FrameCount frame, FrameCount frames);
   void finish_ended(FrameCount frame);
   void close_all(FrameCount frame, AsRunStatus status, const std::string& detail);
   void record_fact(const Active& a, FrameCount ended_at);
@@ -157,6 +162,7 @@ class Engine {
   std::deque<Segment> pending_;                  // by start, not yet opened
   std::vector<std::unique_ptr<Active>> active_;  // opened (pre-rolled) or on air
   std::vector<float> mix_, scratch_;
+  BusControl bus_;  // told to the master processor with each block
 
   // Re-planning: the planner thread computes, the engine thread adopts between blocks.
   struct Replanning {

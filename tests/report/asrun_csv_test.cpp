@@ -62,26 +62,26 @@ TEST(AsRunCsv, FieldQuoting) {
 TEST(AsRunCsv, HeaderAndOneRowPerEntryWithEveryField) {
   const std::string csv = asrun_report_csv(parse(test::two_day_log()));
   const std::string header =
-      "day,program,item,title,source,scheduled,started,ended,offset_ms,planned_s,played_s,status,detail\r\n";
+      "day,program,item,title,source,scheduled,started,ended,offset_ms,planned_s,played_s,status,detail,lufs,true_peak_db\r\n";
   EXPECT_EQ(csv.substr(0, header.size()), header);
   auto has = [&](const std::string& s) { return csv.find(s) != std::string::npos; };
   EXPECT_TRUE(has("\r\n2011-11-26,noon,1,\"Tin \"\"nóng\"\", trong ngày\",news/nong.mp3,"
                   "2011-11-26T11:00:00.000+07:00,2011-11-26T11:00:00.008+07:00,2011-11-26T11:00:30.008+07:00,"
-                  "8,30.000,30.000,played,\r\n"))
+                  "8,30.000,30.000,played,,,\r\n"))
       << csv;
   // Nulls of a recovered item are empty fields, not "null" or 0.
   EXPECT_TRUE(has("\r\n2011-11-26,noon,2,Phóng sự,features/ps.mp3,2011-11-26T11:00:30.000+07:00,"
                   "2011-11-26T11:00:30.008+07:00,,8,600.000,,interrupted,"
-                  "the player stopped while this item was on air\r\n"));
+                  "the player stopped while this item was on air,,\r\n"));
   EXPECT_TRUE(has("\r\n2011-11-26,morning,1,Bản tin thời sự,news/thoi-su.mp3,2011-11-26T05:30:05.000+07:00,"
                   "2011-11-26T05:30:04.960+07:00,2011-11-26T05:41:45.460+07:00,-40,750.000,700.500,cut,"
-                  "cut by the hard start of noon\r\n"));
+                  "cut by the hard start of noon,,\r\n"));
   EXPECT_TRUE(has("\r\n2011-11-27,late,0,Đêm nhạc,music/dem.mp3,2011-11-28T00:05:00.000+07:00,"
-                  "2011-11-28T00:05:00.001+07:00,,1,5.000,,in_flight,no end recorded\r\n"));
+                  "2011-11-28T00:05:00.001+07:00,,1,5.000,,in_flight,no end recorded,,\r\n"));
 
   const auto rows = read_csv(csv);
   ASSERT_EQ(rows.size(), 12u);  // header + 10 records + 1 in flight; the torn line is not a row
-  for (const auto& r : rows) EXPECT_EQ(r.size(), 13u);
+  for (const auto& r : rows) EXPECT_EQ(r.size(), 15u);
   EXPECT_EQ(rows[7][3], "Tin \"nóng\", trong ngày");
 }
 
@@ -91,7 +91,7 @@ TEST(AsRunCsv, NewlinesAndCommasInDetailSurviveARoundTrip) {
       "\n";
   const auto rows = read_csv(asrun_report_csv(parse(log)));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[1].size(), 13u);
+  ASSERT_EQ(rows[1].size(), 15u);
   EXPECT_EQ(rows[1][1], "a,b");
   EXPECT_EQ(rows[1][2], "3");
   EXPECT_EQ(rows[1][3], "\"Quoted\"");
