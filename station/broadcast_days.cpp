@@ -35,6 +35,14 @@ std::optional<PlayoutTimeline> load_timeline_for_playout(const std::string& sche
       if (day == today) return std::exchange(main_day, std::nullopt);
       const auto found = find_day_schedule(file.parent_path(), day);
       if (!found) return std::nullopt;
+      // The given file is today's by its `date:`. Named for another date, it is found for
+      // that date too, and would air on both: that day is a hole instead.
+      std::error_code ec;
+      if (fs::equivalent(found->file, file, ec)) {
+        std::cerr << "onair: " << file.string() << " is the schedule of " << iso_date(today) << " (its date:), not of "
+                  << iso_date(day) << " as its name says; " << iso_date(day) << " is left out\n";
+        return std::nullopt;
+      }
       LoadOptions o = options;
       if (!o.media_root && found->origin != "day file") o.media_root = main_root;
       o.date = day;

@@ -102,3 +102,29 @@ TEST_F(PlayoutDays, PlayFromIsOnTheGivenDayWhenATemplateMakesYesterday) {
   EXPECT_EQ(lines[0].value("program", ""), "day") << lines[0];
   EXPECT_EQ(lines[0].value("day", ""), "2011-11-26") << lines[0];
 }
+
+// A day file whose `date:` differs from its name is today's by its `date:`. Found again for
+// the date of its name (yesterday here), it would air twice; that day is left out, and said so.
+TEST_F(PlayoutDays, AFileNamedForAnotherDateAirsOnlyOnItsOwnDate) {
+  make_tone(dir / "media/late.wav", 440, 4);
+  write_file(dir / "schedules/2011-11-26.yaml",
+             "date: 2011-11-27\ntimezone: UTC\nprograms:\n  - {id: late, at: \"23:59:58\", items: [{file: late.wav}]}\n");
+  const std::string render = "ONAIR_CACHE_DIR=" + path("cache") + " " + ONAIR_BINARY + " render " +
+                             path("schedules/2011-11-26.yaml") + " --out " + path("out.wav");
+  auto own = capture(render + " --from 23:59:56 --to 2011-11-28T00:00:04 --asrun " + path("own.jsonl"));
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  const auto records = ended("own.jsonl");
+  const auto* late = find_program(records, "late");
+  ASSERT_TRUE(late) << text("own.jsonl");
+  EXPECT_EQ(late->at("status"), "played") << *late;
+  EXPECT_EQ(late->at("day"), "2011-11-27");
+  EXPECT_EQ(late->at("started"), "2011-11-27T23:59:58.000+00:00") << *late;
+
+  auto named = capture(render + " --from 2011-11-26T23:59:56 --to 2011-11-27T00:00:04 --asrun " + path("named.jsonl"));
+  ASSERT_EQ(named.exit_code, 0) << named.output;
+  EXPECT_NE(named.output.find("is the schedule of 2011-11-27 (its date:), not of 2011-11-26 as its name says; "
+                              "2011-11-26 is left out"),
+            std::string::npos)
+      << named.output;
+  EXPECT_FALSE(find_program(ended("named.jsonl"), "late")) << text("named.jsonl");
+}

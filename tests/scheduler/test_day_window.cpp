@@ -115,3 +115,136 @@ TEST(DayWindow, NothingToLoad) {
   EXPECT_FALSE(w.today);
   EXPECT_EQ(f.asked, (std::vector<int>{0, -1}));
 }
+
+namespace {
+
+// Records every date asked for, as a date (not an offset), to check the calendar arithmetic
+// across month, leap-day and year ends.
+struct CalendarDays {
+  std::vector<date::year_month_day> asked;
+  DayLoader loader() {
+    return [this](date::year_month_day day) -> std::optional<BroadcastDay> {
+      asked.push_back(day);
+      BroadcastDay b;
+      b.schedule.date = day;
+      return b;
+    };
+  }
+};
+
+std::vector<date::year_month_day> dates(const WindowDays& w) {
+  std::vector<date::year_month_day> out;
+  for (const auto& d : w.days) out.push_back(d.schedule.date);
+  return out;
+}
+
+using date::year;
+using Dates = std::vector<date::year_month_day>;
+
+}  // namespace
+
+TEST(DayWindow, MidnightsAtTheEndOfAMonthALeapDayAndAYear) {
+  CalendarDays leap;
+  EXPECT_EQ(dates(window_days(year(2024) / 2 / 29, kPlayoutDayWindow, leap.loader())),
+            (Dates{year(2024) / 2 / 28, year(2024) / 2 / 29, year(2024) / 3 / 1, year(2024) / 3 / 2}));
+  CalendarDays march;  // no 29 February in 2023: yesterday of 1 March is the 28th
+  EXPECT_EQ(dates(window_days(year(2023) / 3 / 1, kStationDayWindow, march.loader())),
+            (Dates{year(2023) / 2 / 28, year(2023) / 3 / 1, year(2023) / 3 / 2}));
+  CalendarDays new_year;
+  EXPECT_EQ(dates(window_days(year(2026) / 12 / 31, kPlayoutDayWindow, new_year.loader())),
+            (Dates{year(2026) / 12 / 30, year(2026) / 12 / 31, year(2027) / 1 / 1, year(2027) / 1 / 2}));
+  EXPECT_EQ(new_year.asked, (Dates{year(2026) / 12 / 31, year(2026) / 12 / 30, year(2027) / 1 / 1, year(2027) / 1 / 2}));
+}
+
+TEST(DayWindow, AWideWindowIsConsecutiveAcrossALeapYear) {
+  CalendarDays f;
+  const auto w = window_days(year(2024) / 1 / 1, DayWindow{365, 366}, f.loader());
+  ASSERT_EQ(w.days.size(), 732u);
+  EXPECT_EQ(w.today, 365u);
+  EXPECT_EQ(w.days.front().schedule.date, year(2023) / 1 / 1);  // 2023 has 365 days
+  EXPECT_EQ(w.days.back().schedule.date, year(2025) / 1 / 1);   // 2024 has 366
+  for (std::size_t i = 1; i < w.days.size(); ++i)
+    ASSERT_EQ(date::sys_days(w.days[i].schedule.date) - date::sys_days(w.days[i - 1].schedule.date), date::days(1))
+        << "at index " << i;
+}
+
+TEST(DayWindow, NoDaysBefore) {
+  FakeDays f({-1, 0, 1, 2});
+  const auto w = window_days(D, DayWindow{0, 2}, f.loader());
+  EXPECT_EQ(offsets(w), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(w.today, 0u);
+  EXPECT_EQ(f.asked, (std::vector<int>{0, 1, 2}));  // yesterday never asked for
+}
+
+TEST(DayWindow, NoDaysAfter) {
+  FakeDays f({-1, 0, 1});
+  const auto w = window_days(D, DayWindow{1, 0}, f.loader());
+  EXPECT_EQ(offsets(w), (std::vector<int>{-1, 0}));
+  EXPECT_EQ(w.today, 1u);
+  EXPECT_EQ(f.asked, (std::vector<int>{0, -1}));  // tomorrow never asked for
+}
+
+TEST(DayWindow, WithoutTodayAndNoDaysBeforeNothing) {
+  FakeDays f({-1, 1, 2});
+  const auto w = window_days(D, DayWindow{0, 2}, f.loader());
+  EXPECT_TRUE(w.days.empty());
+  EXPECT_FALSE(w.today);
+  EXPECT_EQ(f.asked, (std::vector<int>{0}));
+}
+
+// The callers report why a day is not there (no file; errors that leave nothing to build)
+// from their loader, as they load. A day behind a hole is never loaded, so nothing is said
+// of it: the reasons are those of the days the window asked for, once each.
+TEST(DayWindow, AnInvalidDayIsAHoleAndItsReasonIsTheLoaders) {
+  std::vector<std::string> reasons;
+  std::vector<int> asked;
+  const DayLoader load = [&](date::year_month_day day) -> std::optional<BroadcastDay> {
+    const int offset = offset_of(day);
+    asked.push_back(offset);
+    if (offset == 1) {
+      reasons.push_back("+1: invalid");
+      return std::nullopt;
+    }
+    if (offset == -2) {
+      reasons.push_back("-2: missing");
+      return std::nullopt;
+    }
+    BroadcastDay b;
+    b.schedule.date = day;
+    return b;
+  };
+  const auto w = window_days(D, DayWindow{3, 3}, load);
+  EXPECT_EQ(offsets(w), (std::vector<int>{-1, 0}));
+  EXPECT_EQ(w.today, 1u);
+  EXPECT_EQ(asked, (std::vector<int>{0, -1, -2, 1}));  // -3, +2 and +3 are behind holes
+  EXPECT_EQ(reasons, (std::vector<std::string>{"-2: missing", "+1: invalid"}));
+}
+
+// What the window holds is what the loader returned, moved in: play's loader hands over the
+// given file's day (already loaded) for today and loads it no second time.
+TEST(DayWindow, TheLoadersDaysAreKeptAsReturned) {
+  std::optional<BroadcastDay> given = BroadcastDay{};
+  given->schedule.date = D;
+  given->schedule.title = "the given file";
+  given->schedule.timezone = "Asia/Ho_Chi_Minh";
+  int loads = 0;
+  const DayLoader load = [&](date::year_month_day day) -> std::optional<BroadcastDay> {
+    if (day == D) return std::exchange(given, std::nullopt);  // a second ask would find nothing
+    ++loads;
+    BroadcastDay b;
+    b.schedule.date = day;
+    b.schedule.title = "template";
+    return b;
+  };
+  const auto w = window_days(D, kPlayoutDayWindow, load);
+  ASSERT_EQ(offsets(w), (std::vector<int>{-1, 0, 1, 2}));
+  ASSERT_TRUE(w.today);
+  EXPECT_EQ(w.days[*w.today].schedule.title, "the given file");
+  EXPECT_EQ(w.days[*w.today].schedule.timezone, "Asia/Ho_Chi_Minh");
+  EXPECT_EQ(loads, 3);
+  for (std::size_t i = 0; i < w.days.size(); ++i) {
+    if (i != *w.today) {
+      EXPECT_EQ(w.days[i].schedule.title, "template") << i;
+    }
+  }
+}
