@@ -26,6 +26,13 @@ struct SegmentLabel {
   std::string note;             // why the plan cuts or skips it
 };
 
+// What the master processor does while this segment airs (player/loudness/processor).
+struct SegmentLoudness {
+  bool agc = false;            // not measured ahead (relay, its fallback, unmeasured file): the slow AGC acts
+  float target_lufs = -16.0f;  // the AGC's target
+  float ceiling_dbtp = -1.0f;  // the limiter's ceiling
+};
+
 // What the player executes, where the plan placed it, and its label.
 struct Segment {
   enum class Kind { file, relay, silence, fill, gap };  // gap: silence between programmes
@@ -41,7 +48,8 @@ struct Segment {
   // Envelope, in frames: fades relative to origin / origin+length; crossfades are
   // equal-power; the cut fade ends at `end` when the item is cut short.
   FrameCount fade_in = 0, fade_out = 0, xfade_in = 0, xfade_out = 0, cut_fade = 0;
-  double gain_db = 0.0;
+  double gain_db = 0.0;  // the item's `gain` plus its loudness normalisation (docs/loudness.md)
+  SegmentLoudness loudness;
   bool cut = false;      // ends before its natural end (hard start, `end`, gap end)
   bool skipped = false;  // planned but never airs (start == end): a record only
   bool unavailable = false;  // skipped because its media was missing or undecodable at load
