@@ -3,10 +3,14 @@
 #include <ebur128.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <condition_variable>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "player/decode/decoder.hpp"
@@ -38,6 +42,80 @@ AudioFormat native_format(const std::filesystem::path& file, std::chrono::millis
   return AudioFormat{rate, channels};
 }
 
+// Decoding and measuring (true peak: 4x oversampling) cost about the same: a second
+// thread measures one chunk while the caller decodes the next, so a scan takes about as
+// long as the slower half. Chunks go round a small ring of buffers.
+class MeasureThread {
+ public:
+  MeasureThread(ebur128_state* state, std::size_t chunk_samples) : state_(state) {
+    for (auto& b : buffers_) b.samples.resize(chunk_samples);
+    thread_ = std::jthread([this] { run(); });
+  }
+  ~MeasureThread() { stop(); }
+
+  // A buffer to decode into (waits while all are being measured).
+  std::vector<float>& next() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return filled_ < buffers_.size(); });
+    return buffers_[(head_ + filled_) % buffers_.size()].samples;
+  }
+  void push(std::size_t frames) {
+    {
+      std::lock_guard lock(mutex_);
+      buffers_[(head_ + filled_) % buffers_.size()].frames = frames;
+      ++filled_;
+    }
+    cv_.notify_all();
+  }
+  // Waits until everything pushed is measured; rethrows a libebur128 failure.
+  void finish() {
+    stop();
+    if (failed_) throw std::runtime_error("libebur128: adding frames failed (" + std::to_string(failed_) + ")");
+  }
+
+ private:
+  void stop() noexcept {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  struct Buffer {
+    std::vector<float> samples;
+    std::size_t frames = 0;
+  };
+  void run() {
+    for (;;) {
+      Buffer* b;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return filled_ > 0 || done_; });
+        if (filled_ == 0) return;
+        b = &buffers_[head_];
+      }
+      const int ret = failed_ ? EBUR128_SUCCESS : ebur128_add_frames_float(state_, b->samples.data(), b->frames);
+      {
+        std::lock_guard lock(mutex_);
+        if (ret != EBUR128_SUCCESS) failed_ = ret;
+        head_ = (head_ + 1) % buffers_.size();
+        --filled_;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  ebur128_state* state_;
+  std::array<Buffer, 4> buffers_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::size_t head_ = 0, filled_ = 0;  // buffers [head_, head_ + filled_) wait to be measured
+  bool done_ = false;
+  int failed_ = 0;
+  std::jthread thread_;
+};
+
 }  // namespace
 
 LoudnessMeasure scan_loudness(const std::filesystem::path& file, CueRange range, const ScanOptions& options) {
@@ -60,11 +138,12 @@ LoudnessMeasure scan_loudness(const std::filesystem::path& file, CueRange range,
   const microseconds total = end > microseconds(range.in_us) ? end - microseconds(range.in_us) : microseconds{0};
   // About a tenth of a second per chunk: few calls, and the buffer stays small.
   const FrameCount chunk = std::max(1024, format.sample_rate / 10);
-  std::vector<float> buffer(static_cast<std::size_t>(chunk) * static_cast<std::size_t>(format.channels));
   FrameCount done = 0, reported = 0;
+  MeasureThread measuring(state.get(), static_cast<std::size_t>(chunk) * static_cast<std::size_t>(format.channels));
   for (;;) {
+    std::vector<float>& buffer = measuring.next();
     const FrameCount n = decoder.read(buffer.data(), chunk);
-    if (n > 0) check(ebur128_add_frames_float(state.get(), buffer.data(), static_cast<std::size_t>(n)), "adding frames");
+    measuring.push(static_cast<std::size_t>(n));
     done += n;
     if (options.progress && (done - reported >= format.sample_rate * 10 || n < chunk)) {
       reported = done;
@@ -72,6 +151,7 @@ LoudnessMeasure scan_loudness(const std::filesystem::path& file, CueRange range,
     }
     if (n < chunk) break;
   }
+  measuring.finish();
   if (decoder.end() == DecodeEnd::error) throw FfmpegError(decoder.error());
 
   LoudnessMeasure m;
