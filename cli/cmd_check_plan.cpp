@@ -24,7 +24,7 @@ LoadOptions load_options(const CommonOptions& common) {
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& schedules, const CommonOptions& common) {
-  auto prober = make_media_prober(common);
+  auto prober = make_media_prober(common, true);
   bool any_errors = false;
   for (const auto& file : schedules) {
     Diagnostics diags;
@@ -45,7 +45,7 @@ int cmd_check(const std::vector<std::string>& schedules, const CommonOptions& co
 }
 
 int cmd_plan(const std::string& schedule, bool json, const CommonOptions& common) {
-  auto prober = make_media_prober(common);
+  auto prober = make_media_prober(common, true);
   Diagnostics diags;
   auto day = load_day(schedule, load_options(common), *prober, diags);
   print_diagnostics(diags, std::cerr);

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "scheduler/loudness.hpp"
+
 
 namespace onair {
 namespace {
@@ -25,6 +29,44 @@ const char* kind_name(ItemKind k) {
 }
 
 double seconds(Duration d) { return static_cast<double>(d.count()) / 1e6; }
+
+std::string db(double v, const char* unit) { return std::isfinite(v) ? fmt::format("{:.1f} {}", v, unit) : fmt::format("-inf {}", unit); }
+
+std::string loudness_note(const ItemLoudness& l) {
+  switch (l.mode) {
+    case ItemLoudness::Mode::off: return {};
+    case ItemLoudness::Mode::agc: return fmt::format("  ~ AGC to {:g} LUFS", l.settings.target_lufs);
+    case ItemLoudness::Mode::measured: break;
+  }
+  const LoudnessMeasure& m = *l.measured;
+  std::string out = fmt::format("  ~ {}, LRA {:.1f} LU, TP {} → gain {:+.1f} dB", db(m.integrated_lufs, "LUFS"),
+                                m.range_lu, db(m.true_peak_dbtp, "dBTP"), l.gain.gain_db);
+  if (l.gain.silent) out += " (silence)";
+  else if (l.gain.capped_by_max_gain) out += " (max_gain)";
+  else if (l.gain.capped_by_ceiling) out += " (ceiling)";
+  return out;
+}
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json loudness_json(const ItemLoudness& l) {
+  if (l.mode == ItemLoudness::Mode::off) return {{"mode", "off"}, {"gain_db", l.gain.gain_db}};
+  nlohmann::json j = {{"mode", l.mode == ItemLoudness::Mode::agc ? "agc" : "measured"},
+                      {"target_lufs", l.settings.target_lufs},
+                      {"true_peak_ceiling_db", l.settings.true_peak_dbtp},
+                      {"max_gain_db", l.settings.max_gain_db},
+                      {"gain_db", l.gain.gain_db}};
+  if (l.measured) {
+    j["lufs"] = number_or_null(l.measured->integrated_lufs);
+    j["lra"] = l.measured->range_lu;
+    j["true_peak_db"] = number_or_null(l.measured->true_peak_dbtp);
+    j["reaches_target"] = l.gain.reaches_target();
+    if (l.gain.capped_by_max_gain) j["capped_by"] = "max_gain";
+    else if (l.gain.capped_by_ceiling) j["capped_by"] = "true_peak";
+    else if (l.gain.silent) j["capped_by"] = "silence";
+  }
+  return j;
+}
 
 std::string cue_notes(const Item& item) {
   std::vector<std::string> notes;
@@ -71,9 +113,9 @@ std::string plan_text(const LoadedDay& d) {
       std::string status;
       if (pi.status != PlanStatus::play) status = "  !! " + pi.note;
       if (pi.unknown_length) status += "  !! length unknown";
-      out += fmt::format("{:<14}{:<14}{:>11}     {}. {}{}{}{}\n", day.clock(pi.start), day.clock(pi.end),
+      out += fmt::format("{:<14}{:<14}{:>11}     {}. {}{}{}{}{}\n", day.clock(pi.start), day.clock(pi.end),
                          format_duration(pi.end - pi.start), pi.item + 1, item.display_title(), source,
-                         cue_notes(item), status);
+                         cue_notes(item), loudness_note(item_loudness(s, d.media, p, item)), status);
     }
   }
   if (!d.plan.programs.empty()) {
@@ -105,6 +147,7 @@ nlohmann::json plan_json(const LoadedDay& d) {
                           {"status", status_name(pi.status)}};
       if (!pi.note.empty()) j["note"] = pi.note;
       if (pi.unknown_length) j["length_unknown"] = true;
+      j["loudness"] = loudness_json(item_loudness(s, d.media, p, item));
       items.push_back(std::move(j));
     }
     nlohmann::json jp = {{"id", p.id},

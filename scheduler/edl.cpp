@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scheduler/loudness.hpp"
+
 namespace onair {
 
 const char* to_string(Segment::Kind kind) {
@@ -169,6 +171,8 @@ class EdlBuilder {
     s.fade_in = frames(item.fade_in);
     s.fade_out = frames(item.fade_out);
     s.gain_db = item.gain_db;
+    apply_loudness(s, effective_loudness(t_.day(t_.day_of(pi.program)).schedule, &p, &item), item.source,
+                   cue_range_of(item), pi.program, item.kind == ItemKind::relay);
     if (const PlannedItem* next = neighbour(index, 1); next && item.crossfade.count() > 0)
       s.xfade_out = std::min(s.length, frames(item.crossfade));
     if (index > 0 && plan_.items[index - 1].program == pi.program && plan_.items[index - 1].status != PlanStatus::skipped) {
@@ -178,6 +182,27 @@ class EdlBuilder {
     s.cut = pi.status == PlanStatus::cut;
     if (s.cut) s.cut_fade = std::min(cut_fade_of(pi.program), s.end - s.start);
     push(std::move(s));
+  }
+
+  // Static gain from the measurement made at load (validate_media), or the AGC when
+  // there is none (relays and their fallbacks cannot be measured ahead).
+  void apply_loudness(Segment& s, const std::optional<LoudnessSettings>& settings, const std::string& source,
+                      CueRange range, std::size_t program, bool relay) const {
+    if (!settings) return;  // off: gain as written, ceiling -1 dBTP, no AGC
+    s.loudness.target_lufs = static_cast<float>(settings->target_lufs);
+    s.loudness.ceiling_dbtp = static_cast<float>(settings->true_peak_dbtp);
+    if (relay) {
+      s.loudness.agc = true;
+      return;
+    }
+    const auto& files = t_.day(t_.day_of(program)).media.files;
+    const auto it = files.find(std::filesystem::path(source));
+    if (it != files.end())
+      if (auto m = it->second.loudness.find(range); m != it->second.loudness.end()) {
+        s.gain_db = loudness_gain(*settings, m->second, s.gain_db).gain_db;
+        return;
+      }
+    s.loudness.agc = true;
   }
 
   void add_gap(const PlannedGap& g) {
@@ -255,6 +280,8 @@ class EdlBuilder {
       s.end = seg_end;
       s.label.planned = duration_of(s.end - s.start, rate_);
       s.cut = s.end < at + len;
+      apply_loudness(s, effective_loudness(day.schedule, nullptr, nullptr), s.source, CueRange{}, g.before_program,
+                     false);
       if (s.cut) s.cut_fade = std::min(cut_fade_of(g.before_program), s.end - s.start);
       when += s.label.planned;
       at = s.end;

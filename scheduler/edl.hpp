@@ -48,11 +48,11 @@ struct Segment {
   // Envelope, in frames: fades relative to origin / origin+length; crossfades are
   // equal-power; the cut fade ends at `end` when the item is cut short.
   FrameCount fade_in = 0, fade_out = 0, xfade_in = 0, xfade_out = 0, cut_fade = 0;
-  double gain_db = 0.0;
+  double gain_db = 0.0;  // the item's `gain` plus its loudness normalisation (docs/loudness.md)
+  SegmentLoudness loudness;
   bool cut = false;      // ends before its natural end (hard start, `end`, gap end)
   bool skipped = false;  // planned but never airs (start == end): a record only
   bool unavailable = false;  // skipped because its media was missing or undecodable at load
-  SegmentLoudness loudness;
 
   // Identity, for matching segments across rebuilds (uid stays the same when the timeline
   // is rebuilt: reload, next day, an inserted item), and where the plan put it.

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "scheduler/loudness.hpp"
 #include "scheduler/program_parser.hpp"
 #include "scheduler/yaml_file.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"date",     "title",      "station",  "timezone", "between",
-                                           "fill",     "programs",   "media_root", "template", "cut_fade"};
+                                           "fill",     "programs",   "media_root", "template", "cut_fade", "loudness"};
 constexpr int kMaxTemplateDepth = 8;
 
 // What one file (a day file or a template) says; unset fields come from its template.
@@ -27,6 +28,7 @@ struct Layer {
   std::optional<FillPool> fill;
   std::optional<fs::path> media_root;  // already made absolute relative to its file
   std::optional<Duration> cut_fade;
+  std::optional<LoudnessSpec> loudness;
   std::optional<std::vector<ProgramEntry>> programs;
   SourceMark timezone_mark, between_mark, media_root_mark;
 };
@@ -116,6 +118,7 @@ class LayerParser {
         layer.cut_fade.reset();
       }
     }
+    if (auto e = get("loudness")) layer.loudness = parse_loudness(*e, r);
     if (auto e = get("programs")) {
       layer.programs.emplace();
       if (!e->value.IsSequence()) {
@@ -221,6 +224,7 @@ void merge_layers(const std::vector<Layer>& layers, date::year_month_day day, Sc
     if (l.fill) s.fill = *l.fill;
     if (l.media_root) s.media_root = *l.media_root, s.media_root_mark = l.media_root_mark;
     if (l.cut_fade) s.cut_fade = *l.cut_fade;
+    if (l.loudness) s.loudness = overlay_loudness(s.loudness, *l.loudness);
     if (!l.programs) continue;
     for (const ProgramEntry& e : *l.programs) {
       auto it = by_id.find(e.program.id);
@@ -326,6 +330,7 @@ std::optional<Schedule> load_schedule(const fs::path& file, const LoadOptions& o
   if (!day) return std::nullopt;
   s.date = *day;
 
+  s.loudness = options.loudness;  // the station config's default, under every layer
   std::vector<Layer> layers;
   LayerParser parser(diags, s.date, options);
   parser.parse(file, *doc, layers, s.templates, 0);

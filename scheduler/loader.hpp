@@ -14,6 +14,7 @@ namespace onair {
 struct LoadOptions {
   std::optional<std::filesystem::path> media_root;  // --media-root; beats the file's own
   std::optional<date::year_month_day> date;         // build this day (e.g. from a template)
+  std::optional<LoudnessSpec> loudness;             // the station config's `loudness:` (below templates)
   std::uintmax_t max_file_bytes = 4 * 1024 * 1024;  // schedules are small; refuse runaway files
   // Per day (and per file): far above what a station airs (one programme every 9 s, all day),
   // low enough that a runaway or hostile file is refused before it costs time and memory.

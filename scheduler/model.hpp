@@ -19,6 +19,15 @@ enum class Between { silence, fill };
 enum class FillOrder { shuffle, sequential };
 enum class ItemKind { file, relay, silence };
 
+// A `loudness:` key as written on a day (or template, or the station config), a programme
+// or an item (docs/loudness.md). Unset fields come from the level above; `off` turns
+// normalisation off for everything under it (an item may turn it back on).
+struct LoudnessSpec {
+  bool off = false;
+  std::optional<double> target, true_peak, max_gain;  // LUFS, dBTP, dB
+  SourceMark mark;
+};
+
 struct Item {
   ItemKind kind = ItemKind::file;
   std::string source;  // file path relative to the media root, or the relay URL
@@ -30,6 +39,7 @@ struct Item {
   std::optional<Duration> until;     // relay end as a time of day
   std::string fallback;              // relay fallback file, relative to the media root
   std::uint64_t uid = 0;             // stable identity across re-plans (set by Timeline)
+  std::optional<LoudnessSpec> loudness;
 
   SourceMark mark;  // the item's first key
   SourceMark source_mark, in_mark, out_mark, crossfade_mark, duration_mark, fallback_mark;
@@ -45,6 +55,7 @@ struct Program {
   StartMode start = StartMode::hard;
   std::optional<Duration> end;  // time of day; at or before `at` means the next day
   std::vector<Item> items;
+  std::optional<LoudnessSpec> loudness;
 
   SourceMark mark, id_mark, at_mark, end_mark;
 };
@@ -67,6 +78,7 @@ struct Schedule {
   Duration cut_fade = std::chrono::milliseconds(300);  // fade that ends at a hard start
   std::vector<Program> programs;                       // ordered by `at`
   std::vector<std::filesystem::path> templates;        // files this day was built from
+  std::optional<LoudnessSpec> loudness;                // the day's (templates, config default)
 
   SourceMark date_mark, timezone_mark, between_mark, media_root_mark;
 };

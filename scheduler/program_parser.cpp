@@ -7,10 +7,10 @@
 namespace onair {
 namespace {
 
-const std::vector<std::string> kProgramKeys = {"id", "title", "at", "start", "end", "items", "days", "omit"};
+const std::vector<std::string> kProgramKeys = {"id", "title", "at", "start", "end", "items", "days", "omit", "loudness"};
 const std::vector<std::string> kItemKeys = {"file",     "relay",     "silence", "title", "in",
                                             "out",      "fade_in",   "fade_out", "gain", "crossfade",
-                                            "duration", "until",     "fallback"};
+                                            "duration", "until",     "fallback", "loudness"};
 
 bool is_relay_url(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
@@ -115,12 +115,41 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
     item.crossfade_mark = r.mark(e->value);
   }
   if (auto e = get("gain")) item.gain_db = r.number(*e, "gain", -60.0, 20.0).value_or(0.0);
+  if (auto e = only_for("loudness", item.kind != ItemKind::silence, ""))
+    item.loudness = parse_loudness(*e, r);
   if (r.diags().error_count() != errors_before && item.source.empty() && item.kind != ItemKind::silence)
     return std::nullopt;
   return item;
 }
 
 }  // namespace
+
+std::optional<LoudnessSpec> parse_loudness(const YamlReader::Entry& e, YamlReader& r) {
+  LoudnessSpec spec;
+  spec.mark = r.mark(e.value);
+  if (e.value.IsScalar()) {
+    const std::string v = e.value.Scalar();
+    if (v == "off" || v == "false" || v == "no") {
+      spec.off = true;
+      return spec;
+    }
+    if (v == "on" || v == "true" || v == "yes") return spec;
+  }
+  if (!e.value.IsMap()) {
+    r.diags().error(spec.mark, fmt::format("'loudness' must be off, on or a mapping such as "
+                                           "{{ target: -16, true_peak: -1, max_gain: 12 }}, got {}",
+                                           YamlReader::kind_of(e.value)));
+    return std::nullopt;
+  }
+  const std::size_t errors_before = r.diags().error_count();
+  auto keys = r.read_map(e.value, "'loudness'", {"target", "true_peak", "max_gain"});
+  if (auto it = keys.find("target"); it != keys.end()) spec.target = r.number(it->second, "target", -40.0, -5.0);
+  if (auto it = keys.find("true_peak"); it != keys.end())
+    spec.true_peak = r.number(it->second, "true_peak", -9.0, 0.0);
+  if (auto it = keys.find("max_gain"); it != keys.end()) spec.max_gain = r.number(it->second, "max_gain", 0.0, 30.0);
+  if (r.diags().error_count() != errors_before) return std::nullopt;
+  return spec;
+}
 
 std::optional<std::string> expanded_string(const YamlReader::Entry& e, std::string_view key, YamlReader& reader,
                                            date::year_month_day day) {
@@ -223,6 +252,7 @@ std::optional<ProgramEntry> parse_program(const YAML::Node& node, YamlReader& r,
     p.end = r.time_of_day(*e, "end", true);
   }
   if (auto e = get("days")) entry.days = parse_days(*e, r);
+  if (auto e = get("loudness")) p.loudness = parse_loudness(*e, r);
   if (auto e = get("items")) {
     if (!e->value.IsSequence()) {
       r.diags().error(r.mark(e->value.IsNull() ? e->key : e->value),

@@ -23,6 +23,9 @@ std::optional<ProgramEntry> parse_program(const YAML::Node& node, YamlReader& re
 // Parses a `days:` value: a list of mon…sun / monday…sunday, or daily | weekdays | weekends.
 std::optional<std::uint8_t> parse_days(const YamlReader::Entry& e, YamlReader& reader);
 
+// Parses a `loudness:` value: off | on | { target, true_peak, max_gain }.
+std::optional<LoudnessSpec> parse_loudness(const YamlReader::Entry& e, YamlReader& reader);
+
 // Text with date placeholders expanded; a diagnostic on a bad placeholder.
 std::optional<std::string> expanded_string(const YamlReader::Entry& e, std::string_view key,
                                            YamlReader& reader, date::year_month_day day);

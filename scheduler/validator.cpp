@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
+#include <tuple>
 
+#include "scheduler/loudness.hpp"
 #include "scheduler/media_paths.hpp"
 #include "scheduler/yaml_reader.hpp"
 
@@ -85,6 +88,11 @@ class MediaChecker {
     const MediaInfo* info = check_file(item.source, item.source_mark, "media file");
     if (!info) return;
     const Duration length = info->duration;
+    const bool cues_ok = !(item.cue_in && *item.cue_in >= length) && !(item.cue_out && *item.cue_out > length);
+    if (cues_ok)
+      if (auto settings = effective_loudness(s_, &p, &item))
+        measure(resolve_media_path(s_.media_root, item.source).path, cue_range_of(item), *settings, item.gain_db,
+                item.mark, item.source);
     if (item.cue_in && *item.cue_in >= length)
       diags_.error(item.in_mark, fmt::format("cue in {} is beyond the end of {} ({})", format_duration_short(*item.cue_in),
                                              quote_value(item.source), format_duration_short(length)));
@@ -118,11 +126,16 @@ class MediaChecker {
     for (const auto& e : fs::recursive_directory_iterator(dir.path, ec))
       if (e.is_regular_file(ec) && looks_like_audio(e.path())) candidates.push_back(e.path());
     std::sort(candidates.begin(), candidates.end());
+    const std::optional<LoudnessSettings> fill_loudness = effective_loudness(s_, nullptr, nullptr);
     std::size_t bad = 0;
     for (const auto& f : candidates) {
       auto it = table_.files.emplace(f, probe(f)).first;
-      if (it->second.ok && it->second.duration > Duration{0}) table_.fill.push_back(f);
-      else ++bad;
+      if (it->second.ok && it->second.duration > Duration{0}) {
+        table_.fill.push_back(f);
+        if (fill_loudness) measure(f, CueRange{}, *fill_loudness, 0.0, s_.fill->mark, f.lexically_relative(dir.path).string());
+      } else {
+        ++bad;
+      }
     }
     if (table_.fill.empty())
       diags_.error(s_.fill->mark, fmt::format("fill folder {} has no playable audio files", quote_value(s_.fill->dir)));
@@ -132,6 +145,41 @@ class MediaChecker {
   }
 
   MediaTable take() { return std::move(table_); }
+
+  // Measures the range (the prober caches it) and keeps it in the table for the EDL's
+  // gain; warns once per file and range when the target cannot be reached.
+  void measure(const fs::path& path, CueRange range, const LoudnessSettings& settings, double gain_db,
+               const SourceMark& mark, const std::string& source) {
+    auto& info = table_.files[path];
+    if (!info.loudness.contains(range)) {
+      std::optional<LoudnessMeasure> m = prober_.measure(path, range);
+      if (!m) {
+        diags_.warning(mark, fmt::format("the loudness of {} could not be measured; the output processor's AGC "
+                                         "levels it on air",
+                                         quote_value(source)));
+        return;
+      }
+      info.loudness[range] = *m;
+    }
+    if (!measure_warned_.insert({path, range, settings.target_lufs, settings.max_gain_db, settings.true_peak_dbtp}).second)
+      return;
+    const LoudnessMeasure& m = info.loudness.at(range);
+    const LoudnessGain g = loudness_gain(settings, m, gain_db);
+    if (g.silent)
+      diags_.warning(mark, fmt::format("{} is digital silence (below -70 LUFS): nothing to bring to {:g} LUFS",
+                                       quote_value(source), settings.target_lufs));
+    else if (g.capped_by_max_gain)
+      diags_.warning(mark, fmt::format("{} measures {:.1f} LUFS: it needs {:+.1f} dB to reach {:g} LUFS but "
+                                       "max_gain allows {:+g} dB; it airs at {:.1f} LUFS",
+                                       quote_value(source), m.integrated_lufs, g.wanted_db, settings.target_lufs,
+                                       settings.max_gain_db, m.integrated_lufs + settings.max_gain_db));
+    else if (g.capped_by_ceiling)
+      diags_.warning(mark, fmt::format("{} measures {:.1f} LUFS with true peak {:.1f} dBTP: {:+.1f} dB would "
+                                       "pass the {:g} dBTP ceiling, so it gets {:+.1f} dB and airs at {:.1f} LUFS",
+                                       quote_value(source), m.integrated_lufs, m.true_peak_dbtp, g.wanted_db,
+                                       settings.true_peak_dbtp, g.gain_db - gain_db,
+                                       m.integrated_lufs + g.gain_db - gain_db));
+  }
 
  private:
   static constexpr const char* kMissing = "no such file";
@@ -150,6 +198,7 @@ class MediaChecker {
   Diagnostics& diags_;
   MediaTable table_;
   std::set<fs::path> warned_;
+  std::set<std::tuple<fs::path, CueRange, double, double, double>> measure_warned_;
 };
 
 }  // namespace

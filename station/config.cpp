@@ -1,3 +1,4 @@
+#include "scheduler/program_parser.hpp"
 #include "station/config.hpp"
 #include "station/host_port.hpp"
 
@@ -24,7 +25,7 @@ constexpr std::uintmax_t kMaxConfigBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {
     "output",  "media_root", "extra_media_roots", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
-    "control", "next_day_check", "silence", "alarms",   "aircheck"};
+    "control", "next_day_check", "silence", "alarms",   "aircheck", "loudness"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
 double seconds_of(Duration d) { return static_cast<double>(d.count()) / 1e6; }
@@ -85,6 +86,7 @@ class ConfigParser {
     if (auto e = get(keys, "timezone")) parse_timezone(*e);
     check_creatable_dir(keys, "asrun_dir", c_.asrun_dir);
     check_creatable_dir(keys, "log_dir", c_.log_dir);
+    if (auto e = get(keys, "loudness")) c_.loudness = parse_loudness(*e, r_);
     if (auto e = get(keys, "log_level")) {
       if (auto v = r_.choice(*e, "log_level", kLogLevels)) c_.log_level = *v;
     }

@@ -12,6 +12,7 @@
 
 #include "player/monitor/aircheck.hpp"  // AirCheckFormat
 #include "scheduler/diagnostics.hpp"
+#include "scheduler/model.hpp"
 #include "scheduler/timecode.hpp"
 
 namespace onair {
@@ -65,6 +66,7 @@ struct StationConfig {
   SilenceConfig silence;
   AlarmConfig alarms;
   std::optional<AirCheckConfig> aircheck;    // nullopt = no air-check recording
+  std::optional<LoudnessSpec> loudness;      // every day's default `loudness:` (docs/loudness.md)
 
   // Derived paths.
   std::filesystem::path templates_dir() const { return schedules / "templates"; }

@@ -71,6 +71,7 @@ std::optional<StationDays::Loaded> StationDays::load(date::year_month_day day, D
   origin = found->origin;
   LoadOptions options;
   options.media_root = config_.media_root;
+  options.loudness = config_.loudness;
   options.date = day;
   auto loaded = load_day(found->file, options, prober_, diags);
   if (!loaded || !loaded->day) return std::nullopt;

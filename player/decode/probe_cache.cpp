@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <stdexcept>
 
@@ -38,6 +40,15 @@ json to_json(const MediaInfo& m) {
          {"channels", m.channels},
          {"codec", m.codec}};
   if (m.header_duration) j["header_duration_us"] = m.header_duration->count();
+  if (!m.loudness.empty()) {
+    // JSON has no -inf (digital silence): null stands for it.
+    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    json list = json::array();
+    for (const auto& [r, l] : m.loudness)
+      list.push_back({{"in_us", r.in_us}, {"out_us", r.out_us}, {"lufs", num(l.integrated_lufs)},
+                      {"lra", num(l.range_lu)}, {"true_peak_db", num(l.true_peak_dbtp)}});
+    j["loudness"] = std::move(list);
+  }
   return j;
 }
 
@@ -52,6 +63,14 @@ MediaInfo media_info_from(const json& j) {
   m.sample_rate = j.at("sample_rate").get<int>();
   m.channels = j.at("channels").get<int>();
   m.codec = j.at("codec").get<std::string>();
+  if (j.contains("loudness")) {
+    auto num = [](const json& v) {
+      return v.is_null() ? -std::numeric_limits<double>::infinity() : v.get<double>();
+    };
+    for (const auto& l : j["loudness"])
+      m.loudness[CueRange{l.at("in_us").get<std::int64_t>(), l.at("out_us").get<std::int64_t>()}] =
+          LoudnessMeasure{num(l.at("lufs")), num(l.at("lra")), num(l.at("true_peak_db"))};
+  }
   return m;
 }
 
@@ -113,12 +132,50 @@ void ProbeCache::load() {
   }
 }
 
-MediaInfo ProbeCache::probe(const fs::path& file) {
-  const fs::path abs = file.is_absolute() ? file.lexically_normal() : fs::absolute(file).lexically_normal();
+ProbeCache::Stat ProbeCache::stat_of(const fs::path& file) {
+  Stat s;
+  s.abs = file.is_absolute() ? file.lexically_normal() : fs::absolute(file).lexically_normal();
   struct stat st {};
-  if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return inner_->probe(abs);
-  const std::int64_t size = st.st_size;
-  const std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  if (::stat(s.abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return s;
+  s.ok = true;
+  s.size = st.st_size;
+  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return s;
+}
+
+std::optional<LoudnessMeasure> ProbeCache::measure(const fs::path& file, CueRange range) {
+  const Stat st = stat_of(file);
+  if (!st.ok) return inner_->measure(st.abs, range);
+  auto fresh = [&](const Entry& e) { return e.size == st.size && e.mtime_ns == st.mtime_ns; };
+  bool known = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(st.abs.native()); it != entries_.end() && fresh(it->second)) {
+      known = true;
+      if (auto m = it->second.info.loudness.find(range); m != it->second.info.loudness.end()) {
+        ++counters_.measure_hits;
+        return m->second;
+      }
+    }
+  }
+  // A stale entry would keep the old file's measurements: probe the new file first.
+  if (!known && !probe(st.abs).ok) return std::nullopt;
+  std::optional<LoudnessMeasure> m = inner_->measure(st.abs, range);
+  std::lock_guard lock(mutex_);
+  ++counters_.measure_misses;
+  if (auto it = entries_.find(st.abs.native()); m && it != entries_.end() && fresh(it->second)) {
+    it->second.info.loudness[range] = *m;
+    dirty_ = true;
+  }
+  return m;
+}
+
+MediaInfo ProbeCache::probe(const fs::path& file) {
+  const Stat st = stat_of(file);
+  const fs::path& abs = st.abs;
+  if (!st.ok) return inner_->probe(abs);
+  const std::int64_t size = st.size;
+  const std::int64_t mtime_ns = st.mtime_ns;
   {
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(abs.native()); it != entries_.end() && it->second.size == size &&

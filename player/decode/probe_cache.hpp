@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -25,12 +26,16 @@ class ProbeCache final : public MediaProber {
   // Thread-safe; the inner prober runs outside the lock. Results that may be transient
   // (timeouts) and files that cannot be stat()ed are not cached.
   MediaInfo probe(const std::filesystem::path& file) override;
+  // Loudness of a cue range, kept in the file's entry beside its duration (so a changed
+  // file is measured again). Probes first when the entry is missing or stale.
+  std::optional<LoudnessMeasure> measure(const std::filesystem::path& file, CueRange range) override;
 
   // Writes the cache atomically (temp file, fsync, rename). Throws std::runtime_error.
   void save();
 
   struct Counters {
     std::int64_t hits = 0, misses = 0;
+    std::int64_t measure_hits = 0, measure_misses = 0;  // loudness: from the cache / scanned
   };
   Counters counters() const;
   std::size_t size() const;
@@ -42,6 +47,12 @@ class ProbeCache final : public MediaProber {
     MediaInfo info;
   };
   void load();
+  struct Stat {
+    std::filesystem::path abs;
+    std::int64_t size = 0, mtime_ns = 0;
+    bool ok = false;
+  };
+  static Stat stat_of(const std::filesystem::path& file);
 
   std::unique_ptr<MediaProber> inner_;
   std::filesystem::path file_;

@@ -9,6 +9,7 @@
 #include "player/ffmpeg/input.hpp"
 #include "player/ffmpeg/log_bridge.hpp"
 #include "player/ffmpeg/resampler.hpp"
+#include "player/loudness/scan.hpp"
 
 extern "C" {
 #include <libavutil/intreadwrite.h>
@@ -176,6 +177,19 @@ MediaInfo FfmpegProber::probe(const fs::path& file) {
   }
   if (!info.ok) decode_log()->debug("{}: cannot be played: {}", file.string(), info.error);
   return info;
+}
+
+std::optional<LoudnessMeasure> FfmpegProber::measure(const fs::path& file, CueRange range) {
+  ScanOptions scan;
+  scan.io_timeout = options_.io_timeout;
+  if (options_.measure_progress)
+    scan.progress = [&](microseconds done, microseconds total) { options_.measure_progress(file, done, total); };
+  try {
+    return scan_loudness(file, range, scan);
+  } catch (const std::exception& e) {
+    decode_log()->warn("{}: cannot measure its loudness: {}", file.string(), e.what());
+    return std::nullopt;
+  }
 }
 
 }  // namespace onair

@@ -2,6 +2,7 @@
 // MediaProber backed by FFmpeg: can the file be played, and for exactly how long.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 
 #include "scheduler/media_info.hpp"
 
@@ -18,6 +19,10 @@ struct ProberOptions {
   bool measure_all = true;
   // Packets tried while looking for one that decodes ("opens but can't decode").
   int decode_check_packets = 64;
+  // Loudness scans report their progress here (e.g. to a terminal): the file, the audio
+  // measured so far and the length of the range (0 when unknown).
+  std::function<void(const std::filesystem::path&, std::chrono::microseconds done, std::chrono::microseconds total)>
+      measure_progress;
 };
 
 class FfmpegProber final : public MediaProber {
@@ -25,6 +30,8 @@ class FfmpegProber final : public MediaProber {
   explicit FfmpegProber(ProberOptions options = {});
   // Never throws for media problems: they come back as ok=false with a reason.
   MediaInfo probe(const std::filesystem::path& file) override;
+  // Decodes the range and measures it (player/loudness/scan); failures are logged.
+  std::optional<LoudnessMeasure> measure(const std::filesystem::path& file, CueRange range) override;
 
  private:
   ProberOptions options_;

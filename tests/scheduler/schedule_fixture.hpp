@@ -26,6 +26,15 @@ class FakeProber : public MediaProber {
     info.error = "fake: unknown";
     return info;
   }
+  // Loudness by file name; files not listed cannot be measured.
+  std::map<std::string, LoudnessMeasure> loudness;
+  std::vector<CueRange> measured;  // ranges asked for, in order
+  std::optional<LoudnessMeasure> measure(const std::filesystem::path& file, CueRange range) override {
+    measured.push_back(range);
+    auto it = loudness.find(file.filename().string());
+    if (it == loudness.end()) return std::nullopt;
+    return it->second;
+  }
   void add(const std::string& name, double seconds) {
     MediaInfo info;
     info.ok = true;

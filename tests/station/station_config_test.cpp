@@ -79,6 +79,8 @@ TEST(StationConfigExample, LoadsCleanWithTheRepositoryFolders) {
   EXPECT_EQ(c->alarms.min_interval, Duration(300s));
   EXPECT_EQ(c->alarms.disk_min_free_bytes, 1024ull * 1024 * 1024);
   EXPECT_FALSE(c->aircheck);  // `enabled: false` in the example
+  ASSERT_TRUE(c->loudness);   // the example turns loudness normalisation on at -16 LUFS
+  EXPECT_EQ(c->loudness->target, -16.0);
 }
 
 TEST_F(StationConfigTest, DefaultsAndPathsRelativeToTheConfigFolder) {
@@ -366,4 +368,20 @@ TEST_F(StationConfigTest, EmptySectionsMeanDefaultsAndAircheckCanBeEnabled) {
   c = load("aircheck: {dir: \"~/rec\"}\n");
   EXPECT_FALSE(c);
   expect_diag(at(1, 17), "'~' is not expanded");
+}
+
+TEST_F(StationConfigTest, LoudnessIsEveryDaysDefault) {
+  auto none = load("media_root: media\n");
+  ASSERT_TRUE(none) << all_messages(diags);
+  EXPECT_FALSE(none->loudness);  // off unless asked for
+  auto c = load("loudness: { target: -23, true_peak: -2 }\n");
+  ASSERT_TRUE(c) << all_messages(diags);
+  ASSERT_TRUE(c->loudness);
+  EXPECT_FALSE(c->loudness->off);
+  EXPECT_EQ(c->loudness->target, -23.0);
+  EXPECT_EQ(c->loudness->true_peak, -2.0);
+  EXPECT_FALSE(c->loudness->max_gain);
+  EXPECT_FALSE(load("loudness: { target: -3, max_gian: 3 }\n"));
+  expect_diag(at(1, 21), "'target' value -3 is out of range -40 to -5");
+  expect_diag(at(1, 25), "max_gian");
 }
