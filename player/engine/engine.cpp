@@ -123,10 +123,29 @@ void Engine::join_at_start() {
       late = true;
       a->source->wait(1, std::chrono::milliseconds(options_.render_wait));
     }
-    if (!late) return;
+    if (!late) {
+      head_start();
+      return;
+    }
     engine_log()->info("a source was slow to open at the start: joining again from the new time");
     clock_.restart_now();
     replan(0, true, -1, Wait::ready);
+  }
+}
+
+// A source that has just opened holds a frame or two; the first blocks would outrun it and
+// air silence (a loaded machine, a sanitized build). Before the first frame airs, each
+// opening source gets a few blocks ahead, bounded so a slow decoder costs at most that
+// much lateness (the clock's fit then re-places the hard starts).
+void Engine::head_start() {
+  const auto bound = options_.head_start_wait;
+  for (auto& a : active_) {
+    if (a->seg.start != 0 || a->seg.skipped || !a->source || a->seg.kind == Segment::Kind::relay) continue;
+    const FrameCount want = std::min<FrameCount>(options_.block * 4, a->seg.end - a->seg.start);
+    if (want > 0 && !a->source->wait(want, bound) && a->source->readable() < want &&
+        a->source->state() == Source::State::playing)
+      engine_log()->warn("'{}' is decoding slowly at the start: {} of {} frames ready", a->seg.label.title,
+                         a->source->readable(), want);
   }
 }
 

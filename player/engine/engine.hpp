@@ -32,6 +32,7 @@ struct EngineOptions {
   bool realtime = false;                           // play: never wait long for a source
   std::chrono::milliseconds realtime_wait{20};     // at most this for a lagging source
   std::chrono::seconds render_wait{60};            // render: give up on a hung source
+  std::chrono::milliseconds head_start_wait{500};  // realtime start: at most this for 4 blocks ahead
   // Render: a source that is behind is waited for until this much is ready (or it ends),
   // so the decoder thread hands over half a second at a time, not a chunk per wake-up.
   FrameCount render_ahead = 24'000;
@@ -135,6 +136,7 @@ class Engine {
   void replan(FrameCount frame, bool join, FrameCount keep_until = -1, Wait wait = Wait::bounded);
   void adopt(ReplanResult result, FrameCount frame);
   void join_at_start();
+  void head_start();
   void preroll(FrameCount frame);
   bool start_due(FrameCount frame);
   FrameCount next_boundary(FrameCount frame, FrameCount until) const;
