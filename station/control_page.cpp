@@ -43,6 +43,9 @@ button:disabled { opacity: .5; }
 label { display: block; margin: .4rem 0; font-size: .9rem; }
 input, select { font: inherit; width: 100%; padding: .55rem; margin-top: .15rem; border-radius: .4rem;
                 border: 1px solid #8889; }
+.meter { height: .7rem; background: var(--line); border-radius: .35rem; overflow: hidden; margin: .35rem 0; }
+.meter > div { height: 100%; width: 0; background: var(--ok); }
+.meter > div.hot { background: var(--bad); }
 #msg { min-height: 1.4em; margin: .5rem 0 0; overflow-wrap: anywhere; }
 </style>
 </head>
@@ -73,6 +76,18 @@ input, select { font: inherit; width: 100%; padding: .55rem; margin-top: .15rem;
   <span>Buffer <b id="buffer">—</b></span>
   <span>Underruns <b id="underruns">—</b></span>
   <span>Drift <b id="drift">—</b></span>
+</section>
+
+<section id="loudness">
+  <div class="label">Loudness on the output (EBU R128)</div>
+  <div class="meter" title="short-term loudness, −40 … 0 LUFS"><div id="lufsbar"></div></div>
+  <div class="row small">
+    <span>Momentary <b id="momentary">—</b></span>
+    <span>Short-term <b id="shortterm">—</b></span>
+    <span>Peak <b id="peak">—</b></span>
+    <span>AGC <b id="agc">—</b></span>
+    <span>Limiter <b id="limiter">—</b></span>
+  </div>
 </section>
 
 <section>
@@ -168,6 +183,18 @@ function render(st) {
   show('output', st.output);
   show('underruns', isNum(st.underruns) ? st.underruns : null);
   show('drift', isNum(st.drift_ppm) ? (st.drift_ppm >= 0 ? '+' : '') + st.drift_ppm.toFixed(1) + ' ppm' : null);
+  // The meter: short-term loudness on a −40 … 0 LUFS scale; red above the ceiling's
+  // neighbourhood (−9 LUFS short-term, or a peak over −1 dBTP).
+  const l = st.loudness || {};
+  const db = (v, unit) => isNum(v) ? (v > 0 ? '+' : '') + v.toFixed(1) + ' ' + unit : null;
+  show('momentary', db(l.momentary_lufs, 'LUFS'));
+  show('shortterm', db(l.short_term_lufs, 'LUFS'));
+  show('peak', db(l.peak_dbtp, 'dBTP'));
+  show('agc', db(l.agc_gain_db, 'dB'));
+  show('limiter', isNum(l.limiter_db) ? (l.limiter_db > 0 ? '−' : '') + l.limiter_db.toFixed(1) + ' dB' : null);
+  const s = isNum(l.short_term_lufs) ? Math.min(100, Math.max(0, (l.short_term_lufs + 40) * 2.5)) : 0;
+  $('lufsbar').style.width = s.toFixed(1) + '%';
+  $('lufsbar').className = (isNum(l.short_term_lufs) && l.short_term_lufs > -9) || (isNum(l.peak_dbtp) && l.peak_dbtp > -1) ? 'hot' : '';
   // state "held": stopped after an item on the operator's request; stop_after_current (if the
   // station reports it): the request is pending.
   const held = st.state === 'held';

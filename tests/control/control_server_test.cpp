@@ -500,7 +500,8 @@ TEST_F(ControlApi, StatusPageIsSelfContainedAndPolls) {
   for (const char* needle : {"<meta name=\"viewport\"", "fetch('/api/status'", "const POLL_MS = 2000;",
                              "setTimeout(loop, POLL_MS)", "get('token')", "'Authorization': 'Bearer '",
                              "/api/skip", "/api/reload", "/api/break-in", "id=\"progress\"", "id=\"alarms\"",
-                             "id=\"next\"", "id=\"hard\"", "id=\"buffer\"", "id=\"underruns\"", "id=\"drift\""})
+                             "id=\"next\"", "id=\"hard\"", "id=\"buffer\"", "id=\"underruns\"", "id=\"drift\"",
+                             "id=\"momentary\"", "id=\"shortterm\"", "id=\"peak\"", "id=\"lufsbar\"", "st.loudness"})
     EXPECT_NE(page.find(needle), std::string::npos) << needle;
   // No external assets.
   for (const char* external : {"src=\"http", "href=\"http", "src=\"//", "href=\"//", "@import", "url("})

@@ -3,17 +3,9 @@
 // stream, then nothing for ever. What airs (the fallback from the slot's first frame or
 // right after the last stream frame, no silence), the next item and the next hard start on
 // their exact frames, and the as-run record of the slot.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "engine/engine_fixture.hpp"
 #include "player/source/factory.hpp"
-
-extern char** environ;
+#include "support/stream_server.hpp"
 
 using namespace onair;
 using namespace onair::test;
@@ -24,59 +16,6 @@ namespace {
 constexpr FrameCount S = kRate;
 constexpr double kStreamHz = 440, kFallbackHz = 1000;
 using Clock = std::chrono::steady_clock;
-
-// tests/support/stream_server.py as a child, killed by PID when the object dies.
-class Server {
- public:
-  explicit Server(std::vector<std::string> args) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    args.insert(args.begin(), {"python3", ONAIR_SOURCE_DIR "/tests/support/stream_server.py"});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    const int rc = posix_spawnp(&pid_, "python3", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (rc != 0) {
-      ::close(fds[0]);
-      throw std::runtime_error("cannot start stream_server.py");
-    }
-    std::string line;
-    const auto deadline = Clock::now() + 20s;  // python starts slowly on a busy machine
-    while (line.find('\n') == std::string::npos && Clock::now() < deadline) {
-      pollfd p{fds[0], POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) continue;
-      char buf[64];
-      const ssize_t n = ::read(fds[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    if (line.find('\n') == std::string::npos) {
-      stop();
-      throw std::runtime_error("stream_server.py printed no port");
-    }
-    port_ = std::stoi(line);
-  }
-  ~Server() { stop(); }
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/live"; }
-
- private:
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // Share of `freq` in the power of the left channel over [from, from + n).
 double tone_share(const MemoryOutput& out, FrameCount from, FrameCount n, double freq) {
@@ -194,7 +133,7 @@ class RelayEngineFaults : public EngineTest {
 
 // (a) The server's kernel accepts; the server never sends a byte, not even headers.
 TEST_F(RelayEngineFaults, AcceptedButSilentServerAirsTheFallbackFromTheSlotStart) {
-  Server server({"--mute"});
+  StreamServer server({"--mute"});
   const auto start = Clock::now();
   auto r = render_relay(server.url(), 4);
   expect_fallback_slot(*r, 4);
@@ -206,7 +145,7 @@ TEST_F(RelayEngineFaults, AcceptedButSilentServerAirsTheFallbackFromTheSlotStart
 // (b) HTTP headers, then nothing.
 TEST_F(RelayEngineFaults, HeadersThenNothingAirsTheFallbackFromTheSlotStart) {
   make_tone(dir / "stream.mp3", kStreamHz, 10, "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
-  Server server({(dir / "stream.mp3").string(), "--stall-after", "0"});
+  StreamServer server({(dir / "stream.mp3").string(), "--stall-after", "0"});
   auto r = render_relay(server.url(), 4);
   expect_fallback_slot(*r, 4);
 }
@@ -215,7 +154,7 @@ TEST_F(RelayEngineFaults, HeadersThenNothingAirsTheFallbackFromTheSlotStart) {
 // frame with no silence, the slot is `played` with the switch in its detail, c is on time.
 TEST_F(RelayEngineFaults, StreamThatStallsMidSlotSwitchesToTheFallbackWithoutAGap) {
   make_tone(dir / "stream.mp3", kStreamHz, 10, "-c:a libmp3lame -b:a 128k -write_xing 0 -id3v2_version 0");
-  Server server({(dir / "stream.mp3").string(), "--burst", "2", "--stall-after", "3"});
+  StreamServer server({(dir / "stream.mp3").string(), "--burst", "2", "--stall-after", "3"});
   constexpr int slot = 8;
   auto r = render_relay(server.url(), slot);
   const std::string t = heard(r->out, S, (1 + slot) * S);

@@ -3,13 +3,7 @@
 // switches to the fallback file (or silence) without a gap and is retried; the source
 // is destroyed promptly whatever the server does. Stream and fallback carry distinct
 // tones, so every 100 ms of output says what was airing.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,9 +18,9 @@
 #include <vector>
 
 #include "player/source/factory.hpp"
+#include "support/stream_server.hpp"
 #include "support/test_media.hpp"
 
-extern char** environ;
 
 namespace onair::test {
 namespace {
@@ -40,72 +34,6 @@ const AudioFormat kFormat{48000, 2};
 constexpr FrameCount kChunk = 4800;  // 100 ms: one verdict per chunk
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// --- the server -------------------------------------------------------------------------
-
-// stream_server.py as a child process, killed by PID when the object dies (even when an
-// assertion failed half-way through the test).
-class StreamServer {
- public:
-  explicit StreamServer(const std::vector<std::string>& args) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    std::vector<std::string> argv_s = {"python3", ONAIR_SOURCE_DIR "/tests/support/stream_server.py"};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    const int rc = posix_spawnp(&pid_, "python3", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-    if (rc != 0) {
-      pid_ = -1;
-      throw std::runtime_error("cannot start stream_server.py");
-    }
-    port_ = read_port();
-  }
-  ~StreamServer() {
-    kill();
-    if (out_ >= 0) ::close(out_);
-  }
-  StreamServer(const StreamServer&) = delete;
-  StreamServer& operator=(const StreamServer&) = delete;
-
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/live"; }
-  // SIGKILL, as when the server machine dies mid-stream.
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  int read_port() {
-    std::string line;
-    const auto deadline = Clock::now() + 20s;  // python starts slowly on a busy machine
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      pollfd p{out_, POLLIN, 0};
-      if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) throw std::runtime_error("stream_server.py: no port");
-      char buf[64];
-      const ssize_t n = ::read(out_, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("stream_server.py exited: " + line);
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    return std::stoi(line);
-  }
-
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int port_ = 0;
-};
 
 // --- what is airing -----------------------------------------------------------------------
 
