@@ -598,6 +598,11 @@ std::string Station::break_in(const ItemRequest& item) {
   if (!engine) return "not on air yet";
   BreakIn b;
   if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
+  // Levelled by the AGC as the station's default `loudness:` says (none, or off: as it is).
+  const auto& spec = m.config.loudness;
+  b.loudness.agc = spec && !spec->off;
+  if (b.loudness.agc && spec->target) b.loudness.target_lufs = static_cast<float>(*spec->target);
+  if (b.loudness.agc && spec->true_peak) b.loudness.ceiling_dbtp = static_cast<float>(*spec->true_peak);
   engine->break_in(std::move(b));
   return {};
 }

@@ -154,6 +154,7 @@ void Engine::apply_requests(FrameCount frame) {
       s.length = length;
       s.end = at + length;
       s.gain_db = b.gain_db;
+      s.loudness = b.loudness;
       s.scheduled = clock_.time_of(at);
       s.label.planned = b.length;
       pending_.push_back(std::move(s));

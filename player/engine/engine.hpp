@@ -61,6 +61,9 @@ struct BreakIn {
   Duration length{0};   // probed
   double gain_db = 0.0;
   int repeat = 1;
+  // Not measured ahead (it must air at once): the master AGC levels it toward the
+  // station's target unless loudness is off (docs/loudness.md).
+  SegmentLoudness loudness{.agc = true};
 };
 
 // What is on air, for the status API.

@@ -126,3 +126,37 @@ TEST_F(StationTest, InsertsBeyondTheQueueBoundAreRefusedWithAReason) {
   operator_.join();
   EXPECT_NE(refused.find("already wait to air"), std::string::npos) << refused;
 }
+
+// A break-in cannot be measured ahead (it airs at once): with the station's `loudness:` on,
+// the master AGC brings a hot announcement down toward the target while it airs.
+TEST_F(StationTest, AHotBreakInIsLevelledByTheAgc) {
+  tone("a.wav", 440, 30);
+  ASSERT_EQ(run("ffmpeg -hide_banner -loglevel error -y -f lavfi -i anoisesrc=color=pink:amplitude=0.9:duration=8:seed=5 "
+                "-af volume=9dB -ac 2 -ar 48000 -c:a pcm_f32le " + shell_quote((dir / "media/alert.wav").string())),
+            0);  // about -6.5 LUFS
+  schedule("2011-11-26.yaml", "programs:\n  - {id: p, at: \"06:00\", items: [{file: a.wav}]}\n");
+  StationConfig c = config();
+  c.loudness = LoudnessSpec{};
+  c.loudness->target = -16;
+  StationHooks hooks;
+  hooks.output = output(true);
+  hooks.virtual_start = local(D, 6h);
+  hooks.run_frames = 10 * kRate;
+  hooks.monitor_period = 50ms;
+  Station station(c, std::move(hooks));
+  double deepest = 0;
+  std::jthread operator_([&] {
+    std::this_thread::sleep_for(1000ms);
+    EXPECT_EQ(station.break_in({"alert.wav", "Thông báo khẩn", 0, 1}), "");
+    const auto until = std::chrono::steady_clock::now() + 8s;
+    while (std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(200ms);
+      const auto st = station.status();
+      if (st.contains("loudness") && st["loudness"]["agc_gain_db"].is_number())
+        deepest = std::min(deepest, st["loudness"]["agc_gain_db"].get<double>());
+    }
+  });
+  ASSERT_EQ(station.run({}), 0);
+  operator_.join();
+  EXPECT_LT(deepest, -3.0) << "the AGC did not act on the hot break-in";
+}
