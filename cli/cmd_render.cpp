@@ -37,9 +37,12 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   }
   OutputOptions out_options;
   out_options.realtime = false;
-  // The master processor, then a tee whose meter stamps each as-run record with what aired.
+  // The master processor, then a tee whose meter stamps each as-run record with what aired
+  // (no as-run, no meter: nothing would read it).
+  std::optional<LoudnessMeterOptions> metering;
+  if (args.asrun) metering = LoudnessMeterOptions{};
   auto tee_output = std::make_unique<TeeOutput>(make_output("wav:" + args.out, out_options),
-                                                TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
+                                                TeeOptions{std::nullopt, std::nullopt, metering});
   TeeOutput* tee = tee_output.get();
   auto output = std::make_unique<ProcessedOutput>(std::move(tee_output));
   AudioFormat format;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <stdexcept>
 #include <string>
 
@@ -10,59 +9,15 @@ namespace onair {
 
 namespace {
 
-void check_format(int sample_rate, int channels) {
-  if (sample_rate < 8000 || sample_rate > kMaxSourceRate)
-    throw std::invalid_argument("loudness: sample rate " + std::to_string(sample_rate) + " Hz is out of range");
-  if (channels < 1 || channels > 64)
-    throw std::invalid_argument("loudness: " + std::to_string(channels) + " channels is out of range");
-}
-
-// Below this a filter state is flushed to 0, so digital silence never decays into
-// denormals (slow arithmetic on the render thread).
-constexpr double kDenormalFloor = 1e-25;
-
 double db_to_lin(double db) { return std::pow(10.0, db / 20.0); }
 
 }  // namespace
 
-ShortTermLoudness::ShortTermLoudness(int sample_rate, int channels) : channels_(channels) {
-  check_format(sample_rate, channels);
-  const double fs = sample_rate;
-  // BS.1770 stage 1, the high-shelf "pre-filter", re-derived for fs (libebur128's formulas,
-  // which give the Recommendation's table at 48 kHz).
-  {
-    const double f0 = 1681.974450955533, g = 3.999843853973347, q = 0.7071752369554196;
-    const double k = std::tan(std::numbers::pi * f0 / fs);
-    const double vh = std::pow(10.0, g / 20.0), vb = std::pow(vh, 0.4996667741545416);
-    const double a0 = 1.0 + k / q + k * k;
-    pre_ = {(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
-            2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  }
-  // Stage 2, the RLB high-pass.
-  {
-    const double f0 = 38.13547087602444, q = 0.5003270373238773;
-    const double k = std::tan(std::numbers::pi * f0 / fs);
-    const double a0 = 1.0 + k / q + k * k;
-    rlb_ = {1.0, -2.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  }
-  state_.resize(static_cast<std::size_t>(channels));
-  // libebur128's default channel map: L R C LFE Ls Rs for 6 and more, L R Ls Rs for 4,
-  // L R C Ls Rs for 5; surrounds weigh 1.41 (+1.5 dB), the LFE nothing.
-  weight_.assign(static_cast<std::size_t>(channels), 1.0);
-  if (channels == 4) {
-    weight_[2] = weight_[3] = 1.41;
-  } else if (channels == 5) {
-    weight_[3] = weight_[4] = 1.41;
-  } else if (channels >= 6) {
-    weight_[3] = 0.0;
-    weight_[4] = weight_[5] = 1.41;
-    for (int c = 6; c < channels; ++c) weight_[static_cast<std::size_t>(c)] = 0.0;
-  }
-  block_frames_ = std::max<FrameCount>(1, (sample_rate + 5) / 10);
-}
+ShortTermLoudness::ShortTermLoudness(int sample_rate, int channels)
+    : filter_(sample_rate, channels), block_frames_(std::max<FrameCount>(1, (sample_rate + 5) / 10)) {}
 
 void ShortTermLoudness::reset() {
-  std::fill(state_.begin(), state_.end(), State{});
+  filter_.reset();
   filled_ = 0;
   energy_ = 0;
   ring_.fill(0);
@@ -70,27 +25,7 @@ void ShortTermLoudness::reset() {
 }
 
 bool ShortTermLoudness::feed(const float* interleaved, FrameCount frames) noexcept {
-  const Biquad p = pre_, r = rlb_;
-  const int ch = channels_;
-  double energy = 0;
-  for (int c = 0; c < ch; ++c) {
-    State s = state_[static_cast<std::size_t>(c)];
-    double e = 0;
-    const float* x = interleaved + c;
-    for (FrameCount i = 0; i < frames; ++i) {
-      const double in = x[i * ch];
-      const double y = p.b0 * in + s.s1;
-      s.s1 = p.b1 * in - p.a1 * y + s.s2;
-      s.s2 = p.b2 * in - p.a2 * y;
-      const double z = r.b0 * y + s.t1;
-      s.t1 = r.b1 * y - r.a1 * z + s.t2;
-      s.t2 = r.b2 * y - r.a2 * z;
-      e += z * z;
-    }
-    state_[static_cast<std::size_t>(c)] = s;
-    energy += weight_[static_cast<std::size_t>(c)] * e;
-  }
-  energy_ += energy;
+  energy_ += filter_.energy(interleaved, frames);
   filled_ += frames;
   if (filled_ < block_frames_) return false;
   ring_[static_cast<std::size_t>(next_)] = energy_ / static_cast<double>(block_frames_);
@@ -98,9 +33,7 @@ bool ShortTermLoudness::feed(const float* interleaved, FrameCount frames) noexce
   count_ = std::min(count_ + 1, kBlocks);
   filled_ = 0;
   energy_ = 0;
-  for (State& s : state_)
-    for (double* v : {&s.s1, &s.s2, &s.t1, &s.t2})
-      if (std::fabs(*v) < kDenormalFloor) *v = 0;
+  filter_.flush_denormals();
   return true;
 }
 

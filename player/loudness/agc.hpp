@@ -2,9 +2,8 @@
 // The slow AGC of the master processor (docs/loudness.md, "Master processor"): it brings
 // what cannot be measured ahead (relays, live input) toward the station's target loudness.
 //
-// ShortTermLoudness is its level detector: ITU-R BS.1770 K-weighting (the pre-filter and the
-// RLB high-pass, coefficients derived for the sample rate as libebur128 does) and the energy
-// of the last 3 s kept as a ring of 30 sub-blocks of 100 ms, so feeding it is O(1) per
+// ShortTermLoudness is its level detector: ITU-R BS.1770 K-weighting (KWeighting) and the
+// energy of the last 3 s kept as a ring of 30 sub-blocks of 100 ms, so feeding it is O(1) per
 // sample and never allocates. Its reading equals libebur128's ebur128_loudness_shortterm
 // at sub-block boundaries.
 //
@@ -23,6 +22,7 @@
 #include <array>
 #include <vector>
 
+#include "player/loudness/k_weighting.hpp"
 #include "player/pcm/audio_format.hpp"
 
 namespace onair {
@@ -52,16 +52,7 @@ class ShortTermLoudness {
   FrameCount block_frames() const noexcept { return block_frames_; }
 
  private:
-  struct Biquad {
-    double b0, b1, b2, a1, a2;
-  };
-  struct State {  // transposed direct form II, two stages
-    double s1 = 0, s2 = 0, t1 = 0, t2 = 0;
-  };
-  Biquad pre_{}, rlb_{};
-  int channels_;
-  std::vector<State> state_;    // per channel
-  std::vector<double> weight_;  // BS.1770 channel weights (0 for LFE)
+  KWeighting filter_;
   FrameCount block_frames_;
   FrameCount filled_ = 0;
   double energy_ = 0;  // weighted sum of squares of the current sub-block

@@ -66,7 +66,8 @@ const Taps kFilter;
 
 }  // namespace
 
-TruePeakDetector::TruePeakDetector(int channels) : channels_(channels) {
+TruePeakDetector::TruePeakDetector(int channels, Values values)
+    : channels_(channels), samples_(values == Values::samples_and_interpolated) {
   if (channels < 1 || channels > 64) throw std::invalid_argument("true peak: bad channel count");
   history_.assign(static_cast<std::size_t>(channels) * (kTaps - 1), 0.0f);
   work_.assign(kTaps - 1 + kChunk + 4, 0.0f);
@@ -95,8 +96,8 @@ void TruePeakDetector::peaks(const float* interleaved, int frames, float* out) n
         a2 += kFilter.phase[1][j] * x;
         a3 += kFilter.phase[2][j] * x;
       }
-      v4sf x;
-      std::memcpy(&x, b + n + kTaps - 1, sizeof x);  // the samples themselves
+      v4sf x = {0, 0, 0, 0};
+      if (samples_) std::memcpy(&x, b + n + kTaps - 1, sizeof x);  // the samples themselves
       auto abs = [](v4sf v) { return v > -v ? v : -v; };
       auto max = [](v4sf a, v4sf c2) { return a > c2 ? a : c2; };
       const v4sf m = max(max(abs(a1), abs(a2)), max(abs(a3), abs(x)));

@@ -6,7 +6,10 @@
 //
 // Each push() takes one frame and returns the largest magnitude among that frame's sample
 // and the 4 interpolated values per channel, which lie around the frame kCenter frames back;
-// a value at push n depends on frames n − kTaps + 1 … n.
+// a value at push n depends on frames n − kTaps + 1 … n. An `interpolated` detector leaves
+// the sample out: its values are the interpolated ones only, all between frames n − kCenter
+// and n − kCenter + 1 (a meter that cuts items at exact frames takes the samples' own peaks
+// separately; a limiter wants the newest sample at once).
 //
 // Real-time safe: the constructor allocates, push() never does. One thread only.
 #include <vector>
@@ -19,7 +22,8 @@ class TruePeakDetector {
   static constexpr int kPhases = 4;
   static constexpr int kCenter = 12;  // the interpolated values lie between frames n−12 and n−11
 
-  explicit TruePeakDetector(int channels);
+  enum class Values { samples_and_interpolated, interpolated };
+  explicit TruePeakDetector(int channels, Values values = Values::samples_and_interpolated);
   void reset();
 
   static constexpr int kChunk = 256;  // most frames per peaks() call
@@ -39,6 +43,7 @@ class TruePeakDetector {
 
  private:
   int channels_;
+  bool samples_;  // the newest sample counts too
   std::vector<float> history_;  // per channel its last kTaps − 1 samples, oldest first
   std::vector<float> work_;     // one channel's history and block, contiguous
 };

@@ -1,7 +1,5 @@
 #include "player/monitor/loudness_meter.hpp"
 
-#include <ebur128.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -14,13 +12,19 @@
 #include <thread>
 #include <vector>
 
+#include "player/loudness/gated_loudness.hpp"
+#include "player/loudness/k_weighting.hpp"
+#include "player/loudness/true_peak.hpp"
 #include "player/output/spsc_ring.hpp"
+#include "player/pcm/mix.hpp"
 
 namespace onair {
 
 using namespace std::chrono_literals;
 
 namespace {
+
+float peak_of(const float* samples, std::size_t count) { return peak(samples, count); }  // `peak` is a member
 
 constexpr FrameCount kReadChunk = 4096;
 constexpr std::size_t kBlockSlots = 1024;
@@ -31,18 +35,6 @@ constexpr auto kMaxWait = 10s;             // render: the longest write() waits 
 constexpr int kPeakSlots = 30;             // the status peak: 30 slots of 100 ms
 
 double db_of(double linear) { return linear > 0.0 ? 20.0 * std::log10(linear) : -HUGE_VAL; }
-
-struct StateDeleter {
-  void operator()(ebur128_state* s) const noexcept { ebur128_destroy(&s); }
-};
-using State = std::unique_ptr<ebur128_state, StateDeleter>;
-
-State make_state(const AudioFormat& f, int mode) {
-  State s(ebur128_init(static_cast<unsigned>(f.channels), static_cast<unsigned long>(f.sample_rate), mode));
-  if (!s) throw std::runtime_error("libebur128 cannot measure " + std::to_string(f.channels) + " channels at " +
-                                   std::to_string(f.sample_rate) + " Hz");
-  return s;
-}
 
 // One block (or a piece of one) in the audio ring: its first output frame.
 struct Block {
@@ -59,6 +51,19 @@ struct Mark {
 }  // namespace
 
 struct LoudnessMeter::Worker {
+  struct Open {
+    explicit Open(FrameCount first) : start(first) {}
+    FrameCount start;
+    double sub = 0;          // energy of the current sub-block so far
+    FrameCount filled = 0;   // its frames
+    double last[3] = {0, 0, 0};  // the 3 sub-blocks before it
+    int subs = 0;            // completed sub-blocks (up to 3)
+    GatedLoudness gated;
+    std::optional<KWeighting> fresh;  // its own filter over its first sub-block
+    FrameCount fresh_left = 0;
+    float true_peak = 0.0f;
+  };
+
   Worker(AudioFormat f, LoudnessMeterOptions o)
       : format(f),
         options(o),
@@ -66,10 +71,14 @@ struct LoudnessMeter::Worker {
         blocks(kBlockSlots, 1),
         marks(kMarkSlots, 1),
         max_piece(static_cast<FrameCount>(audio.capacity() / 4)),
-        running(make_state(f, EBUR128_MODE_S)),
-        slot_frames(std::max<FrameCount>(1, f.sample_rate / 10)) {
+        filter(f.sample_rate, f.channels),
+        peak(f.channels, TruePeakDetector::Values::interpolated),
+        slot_frames(std::max<FrameCount>(1, (f.sample_rate + 5) / 10)) {
     buffer.resize(static_cast<std::size_t>(kReadChunk) * static_cast<std::size_t>(f.channels));
-    peaks.fill(0.0);
+    energy.resize(static_cast<std::size_t>(kReadChunk));
+    scratch.resize(static_cast<std::size_t>(kReadChunk));
+    values.resize(TruePeakDetector::kChunk);
+    peaks.fill(0.0f);
     publish(-HUGE_VAL, -HUGE_VAL, -HUGE_VAL, 0);
     thread = std::thread([this] { run(); });
   }
@@ -137,10 +146,7 @@ struct LoudnessMeter::Worker {
       }
       std::this_thread::sleep_for(kPoll);
     }
-    // The session ended: items still open end at the last frame measured.
-    apply_marks_until(std::numeric_limits<FrameCount>::max());
-    for (auto& [item, open] : open_items) finish(item, std::move(open));
-    open_items.clear();
+    finish_all();
     std::lock_guard lock(m);
     finished = true;
     results_cv.notify_all();
@@ -178,42 +184,156 @@ struct LoudnessMeter::Worker {
   }
 
   void measure(const float* data, FrameCount n) {
-    ebur128_add_frames_float(running.get(), data, static_cast<std::size_t>(n));
-    // True peaks are measured per item, each from its own first frame: a shared
-    // oversampler would carry the end of one item into the next one's peak.
-    double tp = 0.0;
-    for (auto& [item, open] : open_items) {
-      ebur128_add_frames_float(open.state.get(), data, static_cast<std::size_t>(n));
-      for (unsigned c = 0; c < static_cast<unsigned>(format.channels); ++c) {
-        double v = 0.0;
-        if (ebur128_prev_true_peak(open.state.get(), c, &v) == EBUR128_SUCCESS) {
-          open.true_peak = std::max(open.true_peak, v);
-          tp = std::max(tp, v);
-        }
-      }
-    }
-    if (open_items.empty()) tp = sample_peak(data, n);
-    const auto slot = static_cast<std::size_t>((frame / slot_frames) % kPeakSlots);
-    if (slot != current_slot) {
-      current_slot = slot;
-      peaks[slot] = 0.0;
-    }
-    peaks[slot] = std::max(peaks[slot], tp);
+    filter.energies(data, n, energy.data());
+    running_energy(n);
+    for (auto& [item, open] : open_items) item_energy(open, data, n);
+    true_peaks(data, n);
     // Published at each 100 ms boundary (the status API polls a few times a second).
     if ((frame + n) % slot_frames == 0) {
-      double mom = -HUGE_VAL, st = -HUGE_VAL;
-      ebur128_loudness_momentary(running.get(), &mom);
-      ebur128_loudness_shortterm(running.get(), &st);
-      publish(mom, st, db_of(*std::max_element(peaks.begin(), peaks.end())), frame + n);
+      publish(lufs_of_energy(mean_of_last(4)), lufs_of_energy(mean_of_last(kPeakSlots)), db_of(status_peak()), frame + n);
+      filter.flush_denormals();
     }
   }
 
-  // Between items (nothing open): the status peak from the samples.
-  double sample_peak(const float* data, FrameCount n) const {
-    float peak = 0.0f;
-    for (std::size_t i = 0, end = static_cast<std::size_t>(n * format.channels); i < end; ++i)
-      peak = std::max(peak, std::abs(data[i]));
-    return peak;
+  // The output's 100 ms sub-blocks on the output's own grid (pieces never cross one).
+  void running_energy(FrameCount n) {
+    double sum = 0;
+    for (FrameCount i = 0; i < n; ++i) sum += energy[static_cast<std::size_t>(i)];
+    sub_energy += sum;
+    if ((frame + n) % slot_frames != 0) return;
+    subs[next_sub] = sub_energy / static_cast<double>(slot_frames);
+    next_sub = (next_sub + 1) % kPeakSlots;
+    sub_count = std::min(sub_count + 1, kPeakSlots);
+    sub_energy = 0;
+  }
+
+  // Mean energy of the last `k` completed sub-blocks (fewer at the start).
+  double mean_of_last(int k) const {
+    k = std::min(k, sub_count);
+    if (k == 0) return 0.0;
+    double sum = 0;
+    for (int i = 1; i <= k; ++i) sum += subs[static_cast<std::size_t>((next_sub - i + kPeakSlots) % kPeakSlots)];
+    return sum / k;
+  }
+
+  // An item's own 100 ms sub-blocks from its first frame; every completed one from the 4th
+  // on closes a 400 ms gating block (75 % overlap), as libebur128 cuts them. Its first
+  // sub-block is weighted by a filter of its own that starts from rest, as the item's audio
+  // alone would be: the shared filter still rings with what went before (a silent item
+  // after a cut read −49 LUFS). After 100 ms the two filters agree to better than −100 dB
+  // (the slowest pole, the RLB high-pass, decays in 4 ms), and the shared energies serve.
+  void item_energy(Open& open, const float* data, FrameCount n) {
+    FrameCount i = 0;
+    if (open.fresh) {
+      i = std::min(n, open.fresh_left);
+      open.fresh->energies(data, i, scratch.data());
+      accumulate(open, scratch.data(), i);
+      open.fresh_left -= i;
+      if (open.fresh_left == 0) open.fresh.reset();
+    }
+    accumulate(open, energy.data() + i, n - i);
+  }
+
+  void accumulate(Open& open, const double* e, FrameCount n) {
+    FrameCount i = 0;
+    while (i < n) {
+      const FrameCount take = std::min(n - i, slot_frames - open.filled);
+      double sum = 0;
+      for (FrameCount k = i; k < i + take; ++k) sum += e[k];
+      open.sub += sum;
+      open.filled += take;
+      i += take;
+      if (open.filled < slot_frames) break;
+      const double sub_block = open.sub / static_cast<double>(slot_frames);
+      if (open.subs >= 3) open.gated.add_block((open.last[0] + open.last[1] + open.last[2] + sub_block) / 4.0);
+      open.last[0] = open.last[1];
+      open.last[1] = open.last[2];
+      open.last[2] = sub_block;
+      open.subs = std::min(open.subs + 1, 3);
+      open.sub = 0;
+      open.filled = 0;
+    }
+  }
+
+  // True peaks. An item's is the largest of its own samples and of the values interpolated
+  // between them (TruePeakDetector, interpolated only: the value computed at frame f lies
+  // between frames f − kCenter and f − kCenter + 1 and is made of frames f − kTaps + 1 … f).
+  // Values that would mix in a neighbour's frames across a cut, the first kEdgeIn and last
+  // kEdgeOut locations of an item, are left out of its peak: each item reads as its own
+  // audio would alone, give or take its outermost quarter millisecond. The status slots take
+  // every value (they show the output as it is). Audio whose samples are under every
+  // maximum it could raise, divided by bound(), skips the oversampling.
+  static constexpr FrameCount kEdgeIn = TruePeakDetector::kTaps - 1 - TruePeakDetector::kCenter;  // 11
+  static constexpr FrameCount kEdgeOut = TruePeakDetector::kCenter;                              // 12
+
+  void true_peaks(const float* data, FrameCount n) {
+    const float here = sample_peak(data, n);
+    const float reach = std::max(here, tail_peak) * TruePeakDetector::bound();
+    tail_peak = n >= TruePeakDetector::kTaps - 1
+                    ? sample_peak(data + static_cast<std::size_t>(n - (TruePeakDetector::kTaps - 1)) *
+                                             static_cast<std::size_t>(format.channels),
+                                  TruePeakDetector::kTaps - 1)
+                    : std::max(tail_peak, here);
+    // The samples themselves (every open item spans the whole piece: pieces end at marks).
+    for (auto& [item, open] : open_items) open.true_peak = std::max(open.true_peak, here);
+    advance_slots(frame + n - 1);
+    float& now = peaks[slot_index(frame)];
+    now = std::max(now, here);
+
+    const FrameCount from = frame - TruePeakDetector::kCenter;  // where this piece's values lie
+    float floor = std::min(slot_peak(from), slot_peak(from + n - 1));
+    for (auto& [item, open] : open_items)
+      if (open.start + kEdgeIn < from + n) floor = std::min(floor, open.true_peak);
+    if (reach <= floor) {
+      peak.skip(data, n);
+      return;
+    }
+    const auto ch = static_cast<std::size_t>(format.channels);
+    for (FrameCount at = 0; at < n;) {
+      const int len = static_cast<int>(std::min<FrameCount>(n - at, TruePeakDetector::kChunk));
+      peak.peaks(data + static_cast<std::size_t>(at) * ch, len, values.data());
+      attribute(from + at, len);
+      at += len;
+    }
+  }
+
+  // values[0, len) lie at frames [loc, loc + len). An item still open now has none of its
+  // last kEdgeOut frames' values yet: they come after its end mark, when it is closed.
+  void attribute(FrameCount loc, int len) {
+    const FrameCount end = loc + len;
+    auto max_over = [&](FrameCount a, FrameCount b) {  // frames [a, b) ∩ [loc, end)
+      a = std::max(a, loc);
+      b = std::min(b, end);
+      float v = 0.0f;
+      for (FrameCount f = a; f < b; ++f) v = std::max(v, values[static_cast<std::size_t>(f - loc)]);
+      return v;
+    };
+    for (auto& [item, open] : open_items) open.true_peak = std::max(open.true_peak, max_over(open.start + kEdgeIn, end));
+    // The status slots (at most two in a piece: pieces are at most 100 ms).
+    for (FrameCount a = loc; a < end;) {
+      const FrameCount b = std::min((floor_div(a, slot_frames) + 1) * slot_frames, end);
+      float& p = peaks[slot_index(a)];
+      p = std::max(p, max_over(a, b));
+      a = b;
+    }
+  }
+
+  static FrameCount floor_div(FrameCount a, FrameCount b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+  std::size_t slot_index(FrameCount loc) const {
+    return static_cast<std::size_t>(((floor_div(loc, slot_frames) % kPeakSlots) + kPeakSlots) % kPeakSlots);
+  }
+  float slot_peak(FrameCount loc) const { return peaks[slot_index(loc)]; }
+  // Slots entered since the last call start from 0 (the status peak is of the last 3 s).
+  void advance_slots(FrameCount loc) {
+    const FrameCount slot = floor_div(loc, slot_frames);
+    for (FrameCount s = std::max(last_slot + 1, slot - kPeakSlots + 1); s <= slot; ++s)
+      peaks[slot_index(s * slot_frames)] = 0.0f;
+    last_slot = std::max(last_slot, slot);
+  }
+  float status_peak() const { return *std::max_element(peaks.begin(), peaks.end()); }
+
+  float sample_peak(const float* data, FrameCount n) const {
+    return peak_of(data, static_cast<std::size_t>(n * format.channels));
   }
 
   void apply_marks_until(FrameCount f) {
@@ -222,7 +342,10 @@ struct LoudnessMeter::Worker {
       pending_marks.pop_front();
       if (!mk.end) {
         try {
-          open_items.insert_or_assign(mk.item, Open{make_state(format, EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM | EBUR128_MODE_TRUE_PEAK), 0.0});
+          Open open{mk.frame};
+          open.fresh.emplace(format.sample_rate, format.channels);
+          open.fresh_left = slot_frames;
+          open_items.insert_or_assign(mk.item, std::move(open));
         } catch (const std::exception&) {
           // Out of memory: this item goes unmeasured (its record says nothing of loudness).
         }
@@ -233,20 +356,20 @@ struct LoudnessMeter::Worker {
         post(mk.item, std::nullopt);  // its start was never seen
         continue;
       }
-      finish(it->first, std::move(it->second));
+      finish(it->first, it->second);
       open_items.erase(it);
     }
   }
 
-  struct Open {
-    State state;
-    double true_peak = 0.0;
-  };
+  void finish(const MeteredItem& item, const Open& open) {
+    post(item, ItemLoudness{open.gated.integrated_lufs(), db_of(open.true_peak)});
+  }
 
-  void finish(const MeteredItem& item, Open open) {
-    double lufs = -HUGE_VAL;
-    ebur128_loudness_global(open.state.get(), &lufs);
-    post(item, ItemLoudness{lufs, db_of(open.true_peak)});
+  // The session ended: items still open end at the last frame measured.
+  void finish_all() {
+    apply_marks_until(std::numeric_limits<FrameCount>::max());
+    for (auto& [item, open] : open_items) finish(item, open);
+    open_items.clear();
   }
 
   void post(const MeteredItem& item, std::optional<ItemLoudness> value) {
@@ -259,11 +382,11 @@ struct LoudnessMeter::Worker {
     results_cv.notify_all();
   }
 
-  void publish(double mom, double st, double peak, FrameCount f) noexcept {
+  void publish(double mom, double st, double peak_dbtp, FrameCount f) noexcept {
     seq.fetch_add(1, std::memory_order_acq_rel);
     momentary.store(mom, std::memory_order_relaxed);
     short_term.store(st, std::memory_order_relaxed);
-    peak_db.store(peak, std::memory_order_relaxed);
+    peak_db.store(peak_dbtp, std::memory_order_relaxed);
     reading_frame.store(f, std::memory_order_relaxed);
     seq.fetch_add(1, std::memory_order_release);
   }
@@ -301,14 +424,24 @@ struct LoudnessMeter::Worker {
   bool gave_up = false;
 
   // Worker thread.
-  State running;
-  const FrameCount slot_frames;
+  KWeighting filter;
+  TruePeakDetector peak;
+  const FrameCount slot_frames;  // 100 ms: sub-blocks, status slots
   std::vector<float> buffer;
+  std::vector<double> energy;   // a piece's weighted energy per frame
+  std::vector<double> scratch;  // the same from an item's own filter
+  std::vector<float> values;   // a chunk's true peaks per frame
   std::deque<Mark> pending_marks;
   std::map<MeteredItem, Open> open_items;
   FrameCount frame = 0;
-  std::array<double, kPeakSlots> peaks{};
-  std::size_t current_slot = 0;
+  // The output's last 3 s of sub-block energies (momentary: the last 4; short-term: all 30).
+  std::array<double, kPeakSlots> subs{};
+  int next_sub = 0, sub_count = 0;
+  double sub_energy = 0;
+  // Status true peaks per 100 ms slot of the last 3 s.
+  std::array<float, kPeakSlots> peaks{};
+  FrameCount last_slot = -1;
+  float tail_peak = 0.0f;  // sample peak of the last kTaps − 1 frames measured
 
   // Shared.
   std::atomic<bool> stop{false};

@@ -1,6 +1,6 @@
 #pragma once
-// The loudness of what went out (ITU-R BS.1770-4 / EBU R128, measured with libebur128), off
-// the engine thread: the as-run's `"lufs"` and `"true_peak_db"` of each item, and the
+// The loudness of what went out (ITU-R BS.1770-4 / EBU R128; docs/loudness.md says how, and
+// why not with a libebur128 state per item), off the engine thread: the as-run's `"lufs"` and `"true_peak_db"` of each item, and the
 // momentary / short-term / peak meter of the status API and page.
 //
 // The output tee hands every block it writes to write(); the engine side of the as-run
@@ -8,7 +8,8 @@
 // into preallocated lock-free rings (no allocation, lock, I/O or logging), so the render
 // thread never waits for the meter. A worker thread measures: one running meter of the
 // output (short-term, momentary, true peak) and one integrated measurement per item on air,
-// cut exactly at the item's frames (items that overlap in a crossfade share those frames).
+// cut exactly at the item's frames (items that overlap in a crossfade share those frames),
+// each item reading as its own audio would alone (no filter ringing across a cut).
 // When an item's end frame is measured its result is kept until take() collects it (the
 // as-run writer thread does, before it writes the record).
 //
@@ -59,7 +60,7 @@ struct LoudnessMeterStats {
 
 class LoudnessMeter {
  public:
-  // Throws std::runtime_error if libebur128 cannot measure this format.
+  // Throws std::invalid_argument for a rate or channel count it cannot measure.
   LoudnessMeter(AudioFormat format, LoudnessMeterOptions options = {});
   ~LoudnessMeter();  // close()
   LoudnessMeter(const LoudnessMeter&) = delete;

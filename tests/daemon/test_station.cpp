@@ -162,6 +162,14 @@ TEST_F(StationTest, ControlOperationsOnAir) {
   EXPECT_EQ(seq[2], "b.wav:cut") << dump(records);  // cut by the break-in
   EXPECT_EQ(seq[3], "alert.wav:played") << dump(records);
   EXPECT_EQ(seq[4], "alert.wav:played") << dump(records);
+  // The inserted item and the break-ins are measured on the output like scheduled ones.
+  for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{4}}) {
+    const auto& j = records[i];
+    ASSERT_TRUE(j.contains("lufs") && j["lufs"].is_number()) << i << ": " << j.dump();
+    ASSERT_TRUE(j.contains("true_peak_db") && j["true_peak_db"].is_number()) << i << ": " << j.dump();
+    EXPECT_GT(j["lufs"].get<double>(), -40.0) << j.dump();
+    EXPECT_LT(j["true_peak_db"].get<double>(), 0.0) << j.dump();
+  }
   // After the break-in, b is rejoined at the offset the schedule has then.
   bool rejoined = false;
   for (std::size_t i = 5; i < seq.size(); ++i) rejoined |= seq[i].rfind("b.wav:", 0) == 0;
