@@ -108,7 +108,13 @@ if [ -n "$r" ]; then
   ref="\`ffmpeg -f concat -i list -f f32le -ar 48000 -ac 2 /dev/null\`"
   row "$what, wall" "$(get "$r" on_wall_s) s" "$ref: $(get "$r" ff_wall_s) s" "$(get "$r" wall_ratio)" "≤ 1.20× ffmpeg" \
     "$(yes_if "$(get "$r" wall_ratio) <= 1.2")"
-  row "$what, CPU time" "$(get "$r" on_cpu_s) s" "$(get "$r" ff_cpu_s) s" "$(get "$r" cpu_ratio)" "(for information)" "—"
+  row "$what, CPU time" "$(get "$r" on_cpu_s) s" "$(get "$r" ff_cpu_s) s" "$(get "$r" cpu_ratio)" "≤ 1.00× ffmpeg" \
+    "$(yes_if "$(get "$r" cpu_ratio) <= 1")"
+  if [ "$(get "$r" om_cpu_s)" != "0.00" ]; then
+    row "\`onair render --asrun\` (each item's loudness and true peak measured on the output), CPU time" \
+      "$(get "$r" om_cpu_s) s" "\`ffmpeg … -af aresample=48000,ebur128=peak=true\`: $(get "$r" fm_cpu_s) s" \
+      "$(get "$r" measure_cpu_ratio)" "≤ 1.00× ffmpeg" "$(yes_if "$(get "$r" measure_cpu_ratio) <= 1")"
+  fi
 else missing "render a day" "≤ 1.2× ffmpeg"; fi
 
 r=$(result loudness)

@@ -1,10 +1,25 @@
 #include "player/loudness/limiter.hpp"
 
+#include "player/pcm/mix.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace onair {
+
+namespace {
+
+// Distinct buffers (restrict: so the compiler vectorises the swap; std::swap_ranges stays scalar).
+void swap_samples(float* __restrict a, float* __restrict b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float t = a[i];
+    a[i] = b[i];
+    b[i] = t;
+  }
+}
+
+}  // namespace
 
 TruePeakLimiter::TruePeakLimiter(AudioFormat format, LimiterOptions options)
     : format_(format), detector_(format.channels) {
@@ -95,18 +110,19 @@ void TruePeakLimiter::process(float* interleaved, FrameCount frames, float ceili
     const float* x = interleaved;
     const FrameCount n = frames * ch;
     const FrameCount tail_from = std::max<FrameCount>(0, frames - (TruePeakDetector::kTaps - 1)) * ch;
-    float head = 0, tail = 0;
-    for (FrameCount k = 0; k < tail_from; ++k) head = std::max(head, std::fabs(x[k]));
-    for (FrameCount k = tail_from; k < n; ++k) tail = std::max(tail, std::fabs(x[k]));
+    const float head = peak(x, static_cast<std::size_t>(tail_from)), tail = peak(x + tail_from, static_cast<std::size_t>(n - tail_from));
     const bool quiet = idle_ && std::max({head, tail, tail_peak_}) * TruePeakDetector::bound() <= threshold;
     tail_peak_ = frames >= TruePeakDetector::kTaps - 1 ? tail : std::max(tail_peak_, tail);
     if (quiet) {
       detector_.skip(interleaved, frames);
-      for (FrameCount i = 0; i < frames; ++i) {
-        float* d = delay_.data() + delay_pos_ * ch;
-        float* y = interleaved + i * ch;
-        for (int c = 0; c < ch; ++c) std::swap(d[c], y[c]);
-        delay_pos_ = delay_pos_ + 1 == latency_ ? 0 : delay_pos_ + 1;
+      // Frame by frame this swaps each frame with the delay line's slot and moves on: the
+      // same swaps, a contiguous run at a time.
+      for (FrameCount done = 0; done < frames;) {
+        const FrameCount k = std::min(frames - done, latency_ - delay_pos_);
+        float* y = interleaved + done * ch;
+        swap_samples(y, delay_.data() + delay_pos_ * ch, static_cast<std::size_t>(k * ch));
+        delay_pos_ = delay_pos_ + k == latency_ ? 0 : delay_pos_ + k;
+        done += k;
       }
       frame_ += frames;
       reduction_db_ = 0;

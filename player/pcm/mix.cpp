@@ -45,8 +45,28 @@ void crossfade(float* out, const float* outgoing, const float* incoming, int cha
 }
 
 float peak(const float* samples, std::size_t count) {
-  float p = 0.0f;
-  for (std::size_t i = 0; i < count; ++i) p = std::max(p, std::fabs(samples[i]));
+  // Four vectors of 4 at a time: compilers do not vectorise a float max reduction by
+  // themselves (it is not associative under their NaN rules). A NaN never wins, as in the
+  // scalar tail.
+  typedef float v4sf __attribute__((vector_size(16)));
+  auto vmax = [](v4sf a, v4sf b) { return a > b ? a : b; };
+  auto vabs = [](v4sf v) { return v > -v ? v : -v; };
+  v4sf m0 = {0, 0, 0, 0}, m1 = m0, m2 = m0, m3 = m0;
+  std::size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    v4sf x0, x1, x2, x3;
+    std::memcpy(&x0, samples + i, sizeof x0);
+    std::memcpy(&x1, samples + i + 4, sizeof x1);
+    std::memcpy(&x2, samples + i + 8, sizeof x2);
+    std::memcpy(&x3, samples + i + 12, sizeof x3);
+    m0 = vmax(vabs(x0), m0);
+    m1 = vmax(vabs(x1), m1);
+    m2 = vmax(vabs(x2), m2);
+    m3 = vmax(vabs(x3), m3);
+  }
+  const v4sf m = vmax(vmax(m0, m1), vmax(m2, m3));
+  float p = std::max({m[0], m[1], m[2], m[3]});
+  for (; i < count; ++i) p = std::max(p, std::fabs(samples[i]));
   return p;
 }
 

@@ -23,7 +23,7 @@ void mix_add(float* dst, const float* src, int channels, FrameCount first, Frame
 void crossfade(float* out, const float* outgoing, const float* incoming, int channels, FrameCount first,
                FrameCount frames, const Crossfade& xf);
 
-// Largest absolute sample value (for tests and level logging).
+// Largest absolute sample value (NaN never wins).
 float peak(const float* samples, std::size_t count);
 
 }  // namespace onair

@@ -33,11 +33,16 @@ class FileSource final : public Source {
 
   FrameCount read(float* dst, FrameCount max) override {
     const auto n = static_cast<FrameCount>(ring_.read(dst, static_cast<std::size_t>(max)));
-    // Wakes the worker only once it can write a whole chunk: waking it for every block read
+    // Wakes the worker only once it has `room_` to fill: waking it for every block read
     // cost more CPU than the decoding (bench/play_cpu.sh). Should this check miss the moment
     // the worker starts waiting, its timed wait ends it anyway, seconds before the ring runs dry.
-    if (n > 0 && waiting_for_room_.load() && ring_.capacity() - ring_.readable() >= room_) {
-      std::lock_guard lock(mutex_);
+    // Once per wait: the flag is taken by the read that wakes the worker, so the reads after
+    // it (before the worker runs) do not contend for the lock it is about to take.
+    if (n > 0 && waiting_for_room_.load() && ring_.capacity() - ring_.readable() >= room_ &&
+        waiting_for_room_.exchange(false)) {
+      // Through the lock (the worker is asleep or will see the room), notified after it: a
+      // worker woken while this still held the lock would only block on it and be woken again.
+      { std::lock_guard lock(mutex_); }
       changed_.notify_all();
     }
     return n;
@@ -138,7 +143,8 @@ class FileSource final : public Source {
         if (done < n) {
           std::unique_lock lock(mutex_);
           waiting_for_room_.store(true);
-          changed_.wait_for(lock, std::chrono::milliseconds(50), [&] {
+          // Bounded: should a wake-up be missed, the ring (seconds deep) is far from dry.
+          changed_.wait_for(lock, std::chrono::milliseconds(250), [&] {
             return stop.stop_requested() || ring_.writable() >= room_;
           });
           waiting_for_room_.store(false);
@@ -162,7 +168,11 @@ class FileSource final : public Source {
   std::condition_variable changed_;
   std::atomic<bool> waiting_for_room_{false};  // the worker waits for `room_` frames of room
   std::atomic<FrameCount> wanted_{0};          // a reader waits for this many frames (0: none)
-  const std::size_t room_ = std::min(static_cast<std::size_t>(kChunk), ring_.capacity() / 2 + 1);
+  // The worker sleeps until a quarter of the ring is free (a second of the factory's 4 s), so
+  // it decodes many chunks per wake-up: one per chunk cost a tenth of a render's CPU in
+  // futex calls. The ring stays ¾ full or more.
+  const std::size_t room_ = std::min(std::max(static_cast<std::size_t>(kChunk), ring_.capacity() / 4),
+                                     ring_.capacity() / 2 + 1);
   std::string error_, detail_;
   std::jthread worker_;  // last: starts after everything above exists
 };
