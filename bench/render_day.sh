@@ -10,7 +10,7 @@
 #   TO_FILE=1 ITEMS=1 ITEM_SECONDS=900 bench/render_day.sh   (both write a real float WAV file:
 #                                                  the write path too, as a producer renders)
 # Each side runs REPEAT=3 times, alternating; the least time of each is compared.
-# MEASURE=0 leaves out the measuring pair.
+# MEASURE=0 leaves out the measuring pair. RESULT_NAME names the RESULT line (default render).
 # The last line, "RESULT render key=value ...", is for bench/run_all.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -105,6 +105,6 @@ if [ "${MEASURE:-1}" != 0 ]; then
   printf '  ratio onair/ffmpeg, measuring: wall %.2f  cpu %.2f (target ≤ 1.00: %s); the meter costs %.2f× the plain render\n' \
     "$m_wall_ratio" "$m_cpu_ratio" "$(verdict "$m_cpu_ratio" 1.0)" "$(echo "$om_cpu / $on_cpu" | bc -l)"
 fi
-printf 'RESULT render seconds=%d ff_wall_s=%.2f ff_cpu_s=%.2f ff_rss_mb=%d on_wall_s=%.2f on_cpu_s=%.2f on_rss_mb=%d wall_ratio=%.2f cpu_ratio=%.2f fm_cpu_s=%.2f om_cpu_s=%.2f measure_cpu_ratio=%.2f measure_wall_ratio=%.2f\n' \
-  "$total" "$ff_wall" "$ff_cpu" $((ff_rss / 1024)) "$on_wall" "$on_cpu" $((on_rss / 1024)) "$ratio" "$cpu_ratio" \
+printf 'RESULT %s seconds=%d ff_wall_s=%.2f ff_cpu_s=%.2f ff_rss_mb=%d on_wall_s=%.2f on_cpu_s=%.2f on_rss_mb=%d wall_ratio=%.2f cpu_ratio=%.2f fm_cpu_s=%.2f om_cpu_s=%.2f measure_cpu_ratio=%.2f measure_wall_ratio=%.2f\n' \
+  "${RESULT_NAME:-render}" "$total" "$ff_wall" "$ff_cpu" $((ff_rss / 1024)) "$on_wall" "$on_cpu" $((on_rss / 1024)) "$ratio" "$cpu_ratio" \
   "$fm_cpu" "$om_cpu" "$m_cpu_ratio" "$m_wall_ratio"

@@ -74,10 +74,11 @@ int run_cli(int argc, char** argv) {
   PlayArgs play_args;
   auto* play = app.add_subcommand("play", "Play the schedule in real time from now, joining what should be on air.\n"
                                           "Ends after the schedule's last programme; Ctrl-C (SIGINT/SIGTERM) ends it cleanly.\n"
-                                          "OUT: default | pa:NAME | wav:PATH | null\n"
+                                          "OUT: default | pa:NAME | wav:PATH | null | icecast://USER:PASS@HOST:PORT/MOUNT[?format=mp3|opus&bitrate=N&mono=1&delay=MS]\n"
+                                          "--output may be given more than once: every output carries the same audio.\n"
                                           "Example: onair play schedules/2011-11-26.yaml --output pa:system --asrun asrun.jsonl");
   play->add_option("SCHEDULE", play_args.schedule, "Day schedule file (YAML)")->required();
-  play->add_option("--output", play_args.output, "Where the audio goes")->capture_default_str()->type_name("OUT");
+  play->add_option("--output", play_args.output, "Where the audio goes (repeatable)")->capture_default_str()->type_name("OUT");
   play->add_option("--asrun", play_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
   play->add_option("--from", play_args.from, "Rehearse: play in real time as if the clock said T now")->type_name("T");
   add_common(play, common);

@@ -110,7 +110,7 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   std::unique_ptr<MeteredAsRun> metered;
   try {
     if (args.asrun) asrun = std::make_unique<AsRunLog>(*args.asrun, day);  // first: no output file or device for nothing
-    auto tee_output = std::make_unique<TeeOutput>(make_output(args.output, OutputOptions{}),
+    auto tee_output = std::make_unique<TeeOutput>(make_outputs(args.output, OutputOptions{}),
                                                   TeeOptions{std::nullopt, std::nullopt, LoudnessMeterOptions{}});
     tee = tee_output.get();
     output = std::make_unique<ProcessedOutput>(std::move(tee_output));

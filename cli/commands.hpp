@@ -23,7 +23,7 @@ struct RenderArgs {
 
 struct PlayArgs {
   std::string schedule;
-  std::string output = "default";
+  std::vector<std::string> output{"default"};  // the first that is not a stream is the clock master
   std::optional<std::filesystem::path> asrun;
   std::optional<std::string> from;  // rehearse: play as if the wall clock said this time
 };

@@ -1,0 +1,54 @@
+#include "player/output/fan_out.hpp"
+
+namespace onair {
+
+FanOutOutput::FanOutOutput(std::unique_ptr<Output> primary, std::vector<std::unique_ptr<QueuedOutput>> followers)
+    : primary_(std::move(primary)), followers_(std::move(followers)) {
+  if (!primary_) throw std::invalid_argument("FanOutOutput needs a primary output");
+}
+
+FanOutOutput::~FanOutOutput() { close(); }
+
+AudioFormat FanOutOutput::open(const AudioFormat& requested) {
+  const AudioFormat f = primary_->open(requested);
+  for (auto& out : followers_) {
+    AudioFormat got;
+    try {
+      got = out->open(f);
+    } catch (...) {
+      close();
+      throw;
+    }
+    if (got.sample_rate != f.sample_rate || got.channels != f.channels) {
+      const std::string name = out->describe();
+      close();
+      throw OutputError(name + ": opened at " + std::to_string(got.sample_rate) + " Hz, " +
+                        std::to_string(got.channels) + " ch; every output must take the first's " +
+                        std::to_string(f.sample_rate) + " Hz, " + std::to_string(f.channels) + " ch");
+    }
+  }
+  return f;
+}
+
+void FanOutOutput::write(const float* interleaved, FrameCount frames) {
+  for (auto& out : followers_) out->write(interleaved, frames);
+  primary_->write(interleaved, frames);
+}
+
+void FanOutOutput::drain() {
+  primary_->drain();
+  for (auto& out : followers_) out->drain();
+}
+
+void FanOutOutput::close() {
+  primary_->close();
+  for (auto& out : followers_) out->close();
+}
+
+std::string FanOutOutput::describe() const {
+  std::string d = primary_->describe();
+  for (const auto& out : followers_) d += " + " + out->describe();
+  return d;
+}
+
+}  // namespace onair
