@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -106,6 +107,7 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   TeeOutput* tee = nullptr;
   AudioFormat format;
   std::unique_ptr<AsRunLog> asrun;
+  DiscardedAsRun discarded;
   // engine → loudness marks → queue (the disk on its own thread, never the engine's) → stamp → log
   std::unique_ptr<MeteredAsRun> metered;
   try {
@@ -115,7 +117,10 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
     tee = tee_output.get();
     output = std::make_unique<ProcessedOutput>(std::move(tee_output));
     format = output->open(AudioFormat{});
-    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness());
+    // Streams show each item's title, from the as-run records: kept even without a log.
+    const bool titles = std::any_of(args.output.begin(), args.output.end(), [](const std::string& o) { return is_stream_output(o); });
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness(), titles ? output.get() : nullptr);
+    else if (titles) metered = std::make_unique<MeteredAsRun>(discarded, tee->loudness(), output.get());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";
     return 1;

@@ -3,7 +3,7 @@
 // ("lufs", "true_peak_db"). Two links of the as-run chain, on either side of the queue
 // that takes the disk off the engine thread:
 //
-//   engine ─▶ LoudnessMarks ─▶ AsRunQueue ─▶ LoudnessStamp ─▶ the log (file or folder)
+//   engine ─▶ LoudnessMarks ─▶ AsRunQueue ─▶ (OutputTitles) ─▶ LoudnessStamp ─▶ the log (file or folder)
 //
 // LoudnessMarks runs on the engine thread: it tells the meter where each item starts and
 // ends (a copy into the meter's lock-free ring) and passes the record on. LoudnessStamp
@@ -17,6 +17,7 @@
 #include "player/asrun/log.hpp"
 #include "player/asrun/queue.hpp"
 #include "player/monitor/loudness_meter.hpp"
+#include "player/output/titles.hpp"
 
 namespace onair {
 
@@ -51,16 +52,18 @@ class LoudnessStamp final : public AsRunSink {
   bool late_ = false;  // the meter missed a deadline: wait briefly until it answers again
 };
 
-// The whole chain of a session in front of `disk`. Close the output (and so the meter) before
+// The whole chain of a session in front of `disk`; with `titles`, each item's title also goes
+// to that output's streams (player/output/titles). Close the output (and so the meter) before
 // this goes: its queue then writes what waits without waiting for measurements.
 class MeteredAsRun {
  public:
-  MeteredAsRun(AsRunSink& disk, std::shared_ptr<LoudnessMeter> meter)
-      : stamp_(disk, meter), queue_(stamp_), marks_(queue_, std::move(meter)) {}
+  MeteredAsRun(AsRunSink& disk, std::shared_ptr<LoudnessMeter> meter, Output* titles = nullptr)
+      : stamp_(disk, meter), titles_(stamp_, titles), queue_(titles_), marks_(queue_, std::move(meter)) {}
   AsRunSink& engine_side() noexcept { return marks_; }
 
  private:
   LoudnessStamp stamp_;
+  OutputTitles titles_;
   AsRunQueue queue_;
   LoudnessMarks marks_;
 };

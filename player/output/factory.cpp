@@ -4,6 +4,7 @@
 #include "player/output/null.hpp"
 #include "player/output/queued.hpp"
 #include "player/output/stream/icecast.hpp"
+#include "player/output/stream/listen.hpp"
 #include "player/output/portaudio/output.hpp"
 #include "player/output/wav.hpp"
 
@@ -40,11 +41,25 @@ std::unique_ptr<Output> make_output(std::string_view spec, const OutputOptions& 
     o.target = std::move(*target);
     return std::make_unique<QueuedOutput>(std::make_unique<IcecastOutput>(std::move(o)), q);
   }
+  if (spec.starts_with("listen://")) {
+    std::string error;
+    auto target = parse_listen_url(spec, error);
+    if (!target) throw OutputError(error);
+    QueuedOutputOptions q;
+    q.wait_when_full = !options.realtime;
+    q.delay = target->delay;
+    ListenOptions o;
+    o.target = std::move(*target);
+    return std::make_unique<QueuedOutput>(std::make_unique<ListenOutput>(std::move(o)), q);
+  }
   throw OutputError("unknown output '" + std::string(spec) +
-                    "': use default, pa:NAME, wav:PATH, null or icecast://USER:PASS@HOST:PORT/MOUNT");
+                    "': use default, pa:NAME, wav:PATH, null, icecast://USER:PASS@HOST:PORT/MOUNT or "
+                    "listen://HOST:PORT/NAME.mp3");
 }
 
-bool is_stream_output(std::string_view spec) noexcept { return spec.starts_with("icecast://"); }
+bool is_stream_output(std::string_view spec) noexcept {
+  return spec.starts_with("icecast://") || spec.starts_with("listen://");
+}
 
 std::unique_ptr<Output> make_outputs(const std::vector<std::string>& specs, const OutputOptions& options) {
   if (specs.empty()) throw OutputError("no output given");

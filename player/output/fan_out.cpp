@@ -45,6 +45,16 @@ void FanOutOutput::close() {
   for (auto& out : followers_) out->close();
 }
 
+void FanOutOutput::post_title(FrameCount at, const std::string& title) {
+  primary_->post_title(at, title);
+  for (auto& out : followers_) out->post_title(at, title);
+}
+
+void FanOutOutput::collect_status(std::vector<OutputStatus>& into) const {
+  primary_->collect_status(into);
+  for (const auto& out : followers_) out->collect_status(into);
+}
+
 std::string FanOutOutput::describe() const {
   std::string d = primary_->describe();
   for (const auto& out : followers_) d += " + " + out->describe();

@@ -30,6 +30,8 @@ class FanOutOutput final : public Output {
   bool realtime() const override { return primary_->realtime(); }
   // "pa:system + icecast://127.0.0.1:8000/onair.mp3"
   std::string describe() const override;
+  void post_title(FrameCount at, const std::string& title) override;
+  void collect_status(std::vector<OutputStatus>& into) const override;
 
   std::size_t followers() const noexcept { return followers_.size(); }
   const QueuedOutput& follower(std::size_t i) const { return *followers_.at(i); }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "player/pcm/audio_format.hpp"
 #include "player/output/stamp.hpp"
@@ -41,6 +42,21 @@ struct OutputStats {
   FrameCount underrun_frames = 0;  // silence inserted because of that
   FrameCount dropped_frames = 0;   // frames thrown away because the device was gone
   std::int64_t reopens = 0;        // successful reopenings after a device loss
+};
+
+// One sink of a session as the status page, metrics and alarms see it.
+struct OutputStatus {
+  std::string name;              // describe(): never a password or token
+  bool connected = true;         // a stream: it has its server (icecast), it is listening (listen)
+  std::int64_t bytes = 0;        // a stream: sent
+  std::int64_t connects = 0;     // icecast: successful connections
+  std::int64_t failures = 0;     // icecast: failed attempts and lost connections
+  FrameCount dropped_frames = 0; // audio this sink lost (its queue full, no connection)
+  int listeners = -1;            // listen: now (-1: not a server)
+  int listeners_peak = -1;
+  std::int64_t listeners_served = 0, listeners_dropped = 0, refused = 0;
+  std::string last_error;
+  std::chrono::steady_clock::time_point since{};  // of `connected` as it is (streams)
 };
 
 class Output {
@@ -79,6 +95,17 @@ class Output {
 
   // For logs: "wav:/path/file.wav", "null", "pa:system".
   virtual std::string describe() const = 0;
+
+  // The title of the audio from frame `at` (of the frames written to this sink) on, for
+  // streams that show it (ICY metadata). Any thread; never called from real-time code.
+  // Wrappers pass it on; a sink that shows titles takes it when its audio reaches `at`.
+  virtual void post_title(FrameCount at, const std::string& title) {
+    (void)at;
+    (void)title;
+  }
+
+  // Appends this sink's status (a fan-out: every sink's). Any thread.
+  virtual void collect_status(std::vector<OutputStatus>& into) const;
 };
 
 }  // namespace onair

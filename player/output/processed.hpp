@@ -49,6 +49,8 @@ class ProcessedOutput final : public Output {
   OutputStats stats() const override { return inner_->stats(); }
   bool realtime() const override { return inner_->realtime(); }
   std::string describe() const override { return inner_->describe(); }
+  void post_title(FrameCount at, const std::string& title) override { inner_->post_title(at, title); }
+  void collect_status(std::vector<OutputStatus>& into) const override { inner_->collect_status(into); }
 
   // The processor's frames of delay (0 before open()).
   FrameCount latency() const noexcept { return processor_ ? processor_->latency() : 0; }

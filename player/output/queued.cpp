@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -39,15 +40,40 @@ struct QueuedOutput::Worker {
         changed.wait_for(lock, 50ms, [&] { return stop.stop_requested() || ring.readable() > 0; });
         continue;
       }
-      try {
-        sink.write(buffer.data(), n);
-      } catch (const std::exception& e) {
-        // A sink that throws loses this block, not the session (it reports its own state).
-        if (!failed.exchange(true)) output_log()->error("{}: {}", sink.describe(), e.what());
+      for (FrameCount done = 0; done < n;) {
+        const FrameCount part = before_next_title(n - done);
+        try {
+          if (part > 0) sink.write(buffer.data() + done * format.channels, part);
+        } catch (const std::exception& e) {
+          // A sink that throws loses this block, not the session (it reports its own state).
+          if (!failed.exchange(true)) output_log()->error("{}: {}", sink.describe(), e.what());
+        }
+        played.fetch_add(part, std::memory_order_relaxed);
+        done += part;
       }
-      played.fetch_add(n, std::memory_order_relaxed);
       std::lock_guard lock(mutex);
       changed.notify_all();  // room for a render waiting in write()
+    }
+  }
+
+  // Gives the sink every title due by now (the sink's frames: the delay's silence counts)
+  // and returns how many of the next `want` frames come before the next title.
+  FrameCount before_next_title(FrameCount want) {
+    for (;;) {
+      const FrameCount at = played.load(std::memory_order_relaxed);
+      std::string title;
+      {
+        std::lock_guard lock(title_mutex);
+        if (titles.empty() || titles.front().first >= at + want) return want;
+        if (titles.front().first > at) return titles.front().first - at;
+        title = std::move(titles.front().second);
+        titles.pop_front();
+      }
+      try {
+        sink.post_title(at, title);
+      } catch (const std::exception& e) {
+        output_log()->warn("{}: title: {}", sink.describe(), e.what());
+      }
     }
   }
 
@@ -58,6 +84,9 @@ struct QueuedOutput::Worker {
   std::atomic<FrameCount> written{0}, dropped{0}, played{0};
   std::atomic<FrameCount> queued{0};  // into the ring (with the delay's silence)
   std::atomic<bool> failed{false};
+  FrameCount delay_frames = 0;  // the silence ahead of the audio
+  std::mutex title_mutex;
+  std::deque<std::pair<FrameCount, std::string>> titles;  // in the sink's frames
   std::mutex mutex;
   std::condition_variable changed;
   bool gave_up = false;  // render: the worker is stuck; drop from now on
@@ -80,7 +109,8 @@ AudioFormat QueuedOutput::open(const AudioFormat& requested) {
   worker_ = std::make_unique<Worker>(*inner_, f, frames);
   // The delay: silence queued ahead of everything (at most what the ring holds).
   std::vector<float> zero(static_cast<std::size_t>(kChunk) * static_cast<std::size_t>(f.channels), 0.0f);
-  for (FrameCount left = std::min<FrameCount>(f.frames(options_.delay), static_cast<FrameCount>(frames) / 2); left > 0;) {
+  worker_->delay_frames = std::min<FrameCount>(f.frames(options_.delay), static_cast<FrameCount>(frames) / 2);
+  for (FrameCount left = worker_->delay_frames; left > 0;) {
     const auto n = static_cast<FrameCount>(worker_->ring.write(zero.data(), static_cast<std::size_t>(std::min(left, kChunk))));
     worker_->queued.fetch_add(n, std::memory_order_relaxed);
     left -= n;
@@ -153,5 +183,25 @@ OutputStats QueuedOutput::stats() const {
 }
 
 std::string QueuedOutput::describe() const { return inner_->describe(); }
+
+void QueuedOutput::post_title(FrameCount at, const std::string& title) {
+  if (!worker_) return;
+  Worker& w = *worker_;
+  {
+    std::lock_guard lock(w.title_mutex);
+    if (w.titles.size() >= 64) w.titles.pop_front();  // a flood of titles: the newest count
+    w.titles.emplace_back(at + w.delay_frames, title);
+  }
+  {
+    std::lock_guard lock(w.mutex);
+  }
+  w.changed.notify_all();
+}
+
+void QueuedOutput::collect_status(std::vector<OutputStatus>& into) const {
+  const std::size_t first = into.size();
+  inner_->collect_status(into);
+  if (into.size() > first) into[first].dropped_frames += stats().dropped_frames;
+}
 
 }  // namespace onair

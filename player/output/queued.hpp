@@ -10,6 +10,9 @@
 // listeners are within earshot of another (IP horns beside FM or a wired line) can be
 // set back so they do not echo.
 //
+// Titles (post_title) travel with the audio: the sink gets each one just before the frame
+// it belongs to, whenever it was posted.
+//
 // Threading: as for every Output, open/write/drain/close from one thread; the inner sink
 // is used from the worker only (after its open(), which runs on the caller's thread).
 #include <chrono>
@@ -44,6 +47,11 @@ class QueuedOutput final : public Output {
   OutputStats stats() const override;
   bool realtime() const override { return false; }
   std::string describe() const override;
+  // Kept (at most 64) until the worker reaches frame `at`, then given to the sink right
+  // before that frame.
+  void post_title(FrameCount at, const std::string& title) override;
+  // The sink's, with this queue's drops added.
+  void collect_status(std::vector<OutputStatus>& into) const override;
 
   Output& inner() noexcept;
 

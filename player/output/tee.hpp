@@ -58,6 +58,8 @@ class TeeOutput final : public Output {
   OutputStats stats() const override { return inner_->stats(); }
   bool realtime() const override { return inner_->realtime(); }
   std::string describe() const override { return inner_->describe(); }
+  void post_title(FrameCount at, const std::string& title) override { inner_->post_title(at, title); }
+  void collect_status(std::vector<OutputStatus>& into) const override { inner_->collect_status(into); }
 
   // The taps of the current (or last) session; nullptr when not configured or not open yet.
   std::shared_ptr<AirCheckRecorder> aircheck() const;

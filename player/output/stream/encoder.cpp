@@ -11,12 +11,10 @@ namespace {
 
 constexpr int kIoBuffer = 16 * 1024;
 
-const char* encoder_name(StreamCodec c) { return c == StreamCodec::mp3 ? "libmp3lame" : "libopus"; }
-const char* muxer_name(StreamCodec c) { return c == StreamCodec::mp3 ? "mp3" : "ogg"; }
 
 }  // namespace
 
-bool stream_encoder_available(StreamCodec codec) noexcept { return ffmpeg::AudioEncoder::available(encoder_name(codec)); }
+bool stream_encoder_available(StreamCodec codec) noexcept { return ffmpeg::AudioEncoder::available(encoder_name(codec).data()); }
 
 struct StreamEncoder::State {
   StreamEncoderParams params;
@@ -54,8 +52,8 @@ StreamEncoder::StreamEncoder(StreamEncoderParams params) : s_(std::make_unique<S
   State& s = *s_;
   s.params = std::move(params);
   if (!s.params.sink) throw FfmpegError("stream encoder: no sink");
-  av_check(avformat_alloc_output_context2(&s.oc, nullptr, muxer_name(s.params.codec), nullptr), "output format");
-  s.enc = std::make_unique<ffmpeg::AudioEncoder>(encoder_name(s.params.codec), s.params.input, s.params.channels,
+  av_check(avformat_alloc_output_context2(&s.oc, nullptr, muxer_name(s.params.codec).data(), nullptr), "output format");
+  s.enc = std::make_unique<ffmpeg::AudioEncoder>(encoder_name(s.params.codec).data(), s.params.input, s.params.channels,
                                                  s.params.bitrate, (s.oc->oformat->flags & AVFMT_GLOBALHEADER) != 0);
   AVCodecContext* enc = s.enc->context();
   s.st = avformat_new_stream(s.oc, nullptr);
@@ -78,7 +76,7 @@ StreamEncoder::StreamEncoder(StreamEncoderParams params) : s_(std::make_unique<S
     // A stream is joined anywhere: no ID3 tag or Xing header, just MP3 frames.
     av_dict_set(&mux, "id3v2_version", "0", 0);
     av_dict_set(&mux, "write_xing", "0", 0);
-  } else {
+  } else if (s.params.codec == StreamCodec::opus) {
     av_dict_set(&mux, "page_duration", "100000", 0);  // Ogg pages of 100 ms: little latency
   }
   const int hdr = avformat_write_header(s.oc, &mux);

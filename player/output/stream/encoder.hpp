@@ -1,6 +1,6 @@
 #pragma once
-// A live stream being encoded: interleaved float in, MP3 (libmp3lame, raw frames) or Ogg
-// Opus (libopus in Ogg pages of 100 ms) out, through FFmpeg, to a byte sink (a stream
+// A live stream being encoded: interleaved float in, MP3 (libmp3lame, raw frames), Ogg
+// Opus (libopus in Ogg pages of 100 ms) or AAC (FFmpeg's encoder, ADTS frames) out, through FFmpeg, to a byte sink (a stream
 // server connection). One per connection: a new listener or server needs the stream's
 // headers, so a reconnect starts a new encoder.
 //
@@ -9,7 +9,7 @@
 #include <functional>
 #include <memory>
 
-#include "player/output/stream/icecast_url.hpp"
+#include "player/output/stream/stream_codec.hpp"
 #include "player/pcm/audio_format.hpp"
 
 namespace onair {

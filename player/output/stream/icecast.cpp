@@ -49,7 +49,7 @@ IcecastOutput::IcecastOutput(IcecastOptions options)
   if (!options_.now) options_.now = [] { return std::chrono::steady_clock::now(); };
   if (!stream_encoder_available(options_.target.codec))
     throw OutputError(describe_ + ": this FFmpeg has no " +
-                      (options_.target.codec == StreamCodec::mp3 ? "libmp3lame" : "libopus") + " encoder");
+                      std::string(encoder_name(options_.target.codec)) + " encoder");
   shout_library();
 }
 
@@ -214,6 +214,20 @@ OutputStats IcecastOutput::stats() const {
   s.written = written_.load();
   s.dropped_frames = state_.dropped_frames;
   return s;
+}
+
+void IcecastOutput::collect_status(std::vector<OutputStatus>& into) const {
+  const StreamState st = state();
+  OutputStatus s;
+  s.name = describe_;
+  s.connected = st.connected;
+  s.bytes = st.bytes;
+  s.connects = st.connects;
+  s.failures = st.failures;
+  s.dropped_frames = st.dropped_frames;
+  s.last_error = st.last_error;
+  s.since = st.since;
+  into.push_back(std::move(s));
 }
 
 StreamState IcecastOutput::state() const {

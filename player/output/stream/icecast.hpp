@@ -52,6 +52,8 @@ class IcecastOutput final : public Output {
   OutputStats stats() const override;
   bool realtime() const override { return false; }
   std::string describe() const override { return describe_; }
+  void post_title(FrameCount, const std::string& title) override { set_title(title); }
+  void collect_status(std::vector<OutputStatus>& into) const override;
 
   // Any thread.
   StreamState state() const;

@@ -1,38 +1,11 @@
 #include "player/output/stream/icecast_url.hpp"
 
-#include <charconv>
+#include "player/output/stream/url_parts.hpp"
 
 namespace onair {
 
 namespace {
-
 constexpr std::string_view kScheme = "icecast://";
-
-std::optional<int> to_int(std::string_view s) {
-  int v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-// %XX escapes (a password with '@' or ':' in it is written %40, %3A).
-std::optional<std::string> unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;  // needs two hex digits
-    int v = 0;
-    const auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-    if (ec != std::errc{} || p != s.data() + i + 3) return std::nullopt;
-    out += static_cast<char>(v);
-    i += 2;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string describe(const IcecastTarget& t) {
@@ -66,46 +39,40 @@ std::optional<IcecastTarget> parse_icecast_url(std::string_view url, std::string
     const std::string_view userinfo = authority.substr(0, at);
     authority = authority.substr(at + 1);
     const auto colon = userinfo.find(':');
-    const auto user = unescape(userinfo.substr(0, colon));
+    const auto user = percent_decode(userinfo.substr(0, colon));
     if (!user || user->empty()) return fail("bad user name");
     t.user = *user;
     if (colon != std::string_view::npos) {
-      const auto pass = unescape(userinfo.substr(colon + 1));
+      const auto pass = percent_decode(userinfo.substr(colon + 1));
       if (!pass) return fail("bad %-escape in the password");
       t.password = *pass;
     }
   }
   if (t.password.empty()) return fail("no password (icecast://source:PASSWORD@HOST:PORT/MOUNT)");
-  const auto colon = authority.rfind(':');
-  t.host = std::string(authority.substr(0, colon));
-  if (colon != std::string_view::npos) {
-    const auto port = to_int(authority.substr(colon + 1));
-    if (!port || *port < 1 || *port > 65535) return fail("bad port '" + std::string(authority.substr(colon + 1)) + "'");
-    t.port = *port;
-  }
-  if (t.host.empty()) return fail("no host");
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    const auto eq = pair.find('=');
-    const std::string_view key = pair.substr(0, eq);
-    const auto value = unescape(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!value) return fail("bad %-escape in '" + std::string(pair) + "'");
+  std::string why;
+  const auto hp = split_host_port(authority, 8000, why);
+  if (!hp) return fail(why);
+  t.host = hp->host;
+  t.port = hp->port;
+  std::string bad;
+  const auto pairs = split_query(query, bad);
+  if (!pairs) return fail("bad %-escape in '" + bad + "'");
+  for (const auto& [key, v] : *pairs) {
+    const std::string* value = &v;
     if (key == "format") {
       if (*value == "mp3") t.codec = StreamCodec::mp3;
       else if (*value == "opus") t.codec = StreamCodec::opus;
       else if (*value == "aac") return fail("format aac: this libshout (2.4) cannot send AAC; use mp3 or opus");
       else return fail("unknown format '" + *value + "' (mp3 or opus)");
     } else if (key == "bitrate") {
-      const auto b = to_int(*value);
+      const auto b = parse_int(*value);
       if (!b || *b < 8 || *b > 320) return fail("bitrate '" + *value + "' is out of range 8…320 (kbit/s)");
       t.bitrate_kbps = *b;
     } else if (key == "mono") {
       if (*value != "0" && *value != "1") return fail("mono must be 0 or 1, not '" + *value + "'");
       t.mono = *value == "1";
     } else if (key == "delay") {
-      const auto d = to_int(*value);
+      const auto d = parse_int(*value);
       if (!d || *d < 0 || *d > 10000) return fail("delay '" + *value + "' is out of range 0…10000 (ms)");
       t.delay = std::chrono::milliseconds(*d);
     } else if (key == "name") {

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace onair {
+#include "player/output/stream/stream_codec.hpp"
 
-enum class StreamCodec { mp3, opus };
+namespace onair {
 
 struct IcecastTarget {
   std::string user = "source";
