@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -62,6 +63,31 @@ TEST(IcecastUrl, RefusesBadPartsByName) {
   }
 }
 
+// Icecast's status-json writes characters outside Latin-1 as "&#432;": back to UTF-8.
+std::string decode_entities(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto end = s.find(';', i);
+    if (s.compare(i, 2, "&#") != 0 || end == std::string::npos || end - i > 9) {
+      out += s[i];
+      continue;
+    }
+    const unsigned long cp = std::stoul(s.substr(i + 2, end - i - 2));
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    i = end;
+  }
+  return out;
+}
+
 struct IcecastPush : ::testing::Test {
   TempDir dir;
   std::unique_ptr<IcecastServer> server;
@@ -84,15 +110,35 @@ TEST_F(IcecastPush, AListenerHearsWhatAiredInOrderWithoutGaps) {
   make_tone(dir / "media/low.wav", 440, 6);
   make_tone(dir / "media/high.wav", 880, 6);
   write_file(dir / "2011-11-26.yaml",
-             "timezone: UTC\nprograms:\n  - id: p\n    at: \"06:00:00\"\n    items: [{file: low.wav}, {file: high.wav}]\n");
+             "timezone: UTC\nprograms:\n  - id: p\n    at: \"06:00:00\"\n    items: [{file: low.wav, title: \"Bản tin sáng\"}, "
+             "{file: high.wav, title: \"Ca khúc Quê hương\"}]\n");
   Child onair(play("2011-11-26.yaml", server->source_url("/onair.mp3")), dir / "onair.log");
   ASSERT_GT(onair.pid, 0);
   ASSERT_TRUE(wait_until([&] { return mounted("/onair.mp3"); }, 20s)) << capture("cat " + shell_quote((dir / "onair.log").string())).output;
+  // The title follows the items (ICY metadata through Icecast's admin request): watched in
+  // the server's status while the listener listens.
+  bool first_title = false, second_title = false;
+  std::string last_status;
+  std::atomic<bool> listening{true};
+  std::thread watch([&] {
+    while (listening) {
+      const auto status = decode_entities(server->status_json());
+      if (status.find("source") != std::string::npos) last_status = status;
+      first_title |= status.find("\"title\":\"Bản tin sáng\"") != std::string::npos;
+      second_title |= status.find("\"title\":\"Ca khúc Quê hương\"") != std::string::npos;
+      std::this_thread::sleep_for(100ms);
+    }
+  });
   // The listener: 8 s from joining (Icecast bursts what it holds to a new listener).
   const auto raw = dir / "heard.f32";
   const auto r = capture("ffmpeg -nostdin -hide_banner -loglevel error -y -i " + server->listen_url("/onair.mp3") +
                          " -t 8 -ac 1 -ar 48000 -f f32le " + shell_quote(raw.string()));
+  listening = false;
+  watch.join();
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(first_title && second_title) << "titles seen: " << first_title << second_title << "\n"
+                                          << last_status << "\n"
+                                          << capture("cat " + shell_quote((dir / "onair.log").string())).output;
   ASSERT_TRUE(onair.wait(30s)) << "onair play did not end after the schedule";
   const auto heard = read_f32(raw);
   ASSERT_GE(heard.size(), 7u * 48000) << "the listener got less than 7 s";

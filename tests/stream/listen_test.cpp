@@ -146,6 +146,29 @@ TEST_F(ListenPlay, AListenerHearsWhatAiredInOrderWithEachItemsTitle) {
   EXPECT_NE(log().find("listener 127.0.0.1:"), std::string::npos);
 }
 
+TEST_F(ListenPlay, OggOpusAndAacStreamsCarryTheTone) {
+  make_tone(dir / "media/tone.wav", 440, 8);
+  write_file(dir / "2011-11-26.yaml", "timezone: UTC\nprograms:\n  - id: p\n    at: \"06:00:00\"\n    items: [{file: tone.wav}]\n");
+  for (const std::string path : {"/loa.ogg", "/loa.aac"}) {
+    SCOPED_TRACE(path);
+    port = free_port();
+    Child onair(play(url(path, "?bitrate=64&mono=1")), dir / "onair.log");
+    ASSERT_GT(onair.pid, 0);
+    ASSERT_TRUE(wait_until([&] { return answers(port); }, 20s)) << log();
+    const auto raw = dir / "heard.f32";
+    const auto r = capture("ffmpeg -nostdin -hide_banner -loglevel error -y -i http://127.0.0.1:" + std::to_string(port) +
+                           path + " -t 3 -ac 1 -ar 48000 -f f32le " + shell_quote(raw.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.output << log();
+    const auto heard = read_f32(raw);
+    ASSERT_GE(heard.size(), 2u * 48000);
+    for (std::size_t at = 12000; at + 12000 <= heard.size(); at += 12000)
+      EXPECT_NEAR(frequency(heard.data() + at, 12000, 48000), 440, 15) << "at " << at;
+    const auto probe = capture("ffprobe -v error -show_entries stream=codec_name -of csv=p=0 http://127.0.0.1:" +
+                               std::to_string(port) + path);
+    EXPECT_NE(probe.output.find(path.ends_with(".ogg") ? "opus" : "aac"), std::string::npos) << probe.output;
+  }
+}
+
 TEST_F(ListenPlay, FiftyListenersForAMinuteWhileOneThatStopsReadingIsDropped) {
   make_tone(dir / "media/long.wav", 440, 75);
   write_file(dir / "2011-11-26.yaml", "timezone: UTC\nprograms:\n  - id: p\n    at: \"06:00:00\"\n    items: [{file: long.wav}]\n");
