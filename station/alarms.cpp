@@ -43,6 +43,7 @@ const std::vector<std::pair<AlarmKind, std::string_view>>& kind_names() {
       {AlarmKind::asrun_write, "asrun_write"},
       {AlarmKind::aircheck, "aircheck"},
       {AlarmKind::schedule_stuck, "schedule_stuck"},
+      {AlarmKind::stream_down, "stream_down"},
   };
   return names;
 }

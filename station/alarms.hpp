@@ -38,6 +38,7 @@ enum class AlarmKind {
   asrun_write,         // the as-run log cannot be written
   aircheck,            // the air-check recorder failed
   schedule_stuck,      // loading schedules has not finished in time (a file on a hung share)
+  stream_down,         // a stream output has had no server (icecast://) for alarms.stream_down_after
 };
 
 // "silence", "device_lost", ... (the name used in logs, JSON and the command's arguments).

@@ -1,6 +1,8 @@
 #include "scheduler/program_parser.hpp"
 #include "station/config.hpp"
 #include "station/host_port.hpp"
+#include "player/output/stream/icecast_url.hpp"
+#include "player/output/stream/listen_url.hpp"
 
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -24,7 +26,7 @@ namespace {
 constexpr std::uintmax_t kMaxConfigBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {
-    "output",  "media_root", "extra_media_roots", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
+    "output",  "outputs", "media_root", "extra_media_roots", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
     "control", "next_day_check", "silence", "alarms",   "aircheck", "loudness"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -80,6 +82,10 @@ class ConfigParser {
     c_.log_dir = c_.base_dir / "log";
 
     if (auto e = get(keys, "output")) parse_output(*e);
+    if (auto e = get(keys, "outputs")) {
+      if (get(keys, "output")) diags_.error(mark(*e), "give either 'output' or 'outputs', not both");
+      else parse_outputs(*e);
+    }
     check_existing_dir(keys, "media_root", c_.media_root);
     check_existing_dir(keys, "schedules", c_.schedules);
     if (auto e = get(keys, "extra_media_roots")) parse_extra_roots(*e);
@@ -212,46 +218,93 @@ class ConfigParser {
       c_.output = "null";
       return;
     }
-    auto text = r_.string(e, "output");
-    if (!text) return;
-    const std::string& s = *text;
-    if (s == "default" || s == "null") {
-      c_.output = s;
+    if (auto spec = output_spec(e, "output")) c_.output = *spec;
+  }
+
+  // `outputs:` — the sound card and any number of streams at once (docs/streams.md).
+  void parse_outputs(const YamlReader::Entry& e) {
+    if (!e.value.IsSequence() || e.value.size() == 0) {
+      diags_.error(mark(e), "'outputs' must be a list, e.g. [pa:system, 'listen://127.0.0.1:8001/xa.mp3']");
       return;
     }
+    if (e.value.size() > 16) {
+      diags_.error(mark(e), fmt::format("'outputs' lists {} outputs; at most 16", e.value.size()));
+      return;
+    }
+    std::vector<std::string> specs;
+    std::vector<int> ports;
+    for (const auto& node : e.value) {
+      const YamlReader::Entry item{e.key, node};
+      if (node.IsNull()) {
+        specs.push_back("null");
+        continue;
+      }
+      auto spec = output_spec(item, "outputs");
+      if (!spec) continue;
+      if (spec->starts_with("listen://")) {
+        std::string error;
+        const auto t = parse_listen_url(*spec, error);
+        if (t && std::find(ports.begin(), ports.end(), t->port) != ports.end()) {
+          diags_.error(r_.mark(node), fmt::format("'outputs': two listen:// outputs on port {}", t->port));
+          continue;
+        }
+        if (t) ports.push_back(t->port);
+      }
+      specs.push_back(*spec);
+    }
+    if (specs.size() != e.value.size()) return;
+    c_.outputs = std::move(specs);
+    c_.output = c_.outputs.front();
+  }
+
+  // One output's spelling, checked (and a wav: path made absolute); nullopt after an error.
+  std::optional<std::string> output_spec(const YamlReader::Entry& e, const std::string& key) {
+    auto text = r_.string(e, key);
+    if (!text) return std::nullopt;
+    const std::string& s = *text;
+    const SourceMark at = r_.mark(e.value);
+    if (s == "default" || s == "null") return s;
     if (s.rfind("pa:", 0) == 0) {
       if (s.size() == 3) {
-        diags_.error(mark(e), "invalid value 'pa:' for 'output': give a device name after 'pa:' (see `onair devices`)");
-        return;
+        diags_.error(at, fmt::format("invalid value 'pa:' for '{}': give a device name after 'pa:' (see `onair devices`)", key));
+        return std::nullopt;
       }
-      c_.output = s;
-      return;
+      return s;
+    }
+    if (s.rfind("icecast://", 0) == 0 || s.rfind("listen://", 0) == 0) {
+      std::string error;
+      const bool ok = s[0] == 'i' ? parse_icecast_url(s, error).has_value() : parse_listen_url(s, error).has_value();
+      if (!ok) {
+        diags_.error(at, fmt::format("invalid '{}': {}", key, error));  // the message never holds a password or token
+        return std::nullopt;
+      }
+      return s;
     }
     if (s.rfind("wav:", 0) == 0) {
       if (s.size() == 4) {
-        diags_.error(mark(e), "invalid value 'wav:' for 'output': give a file path after 'wav:'");
-        return;
+        diags_.error(at, fmt::format("invalid value 'wav:' for '{}': give a file path after 'wav:'", key));
+        return std::nullopt;
       }
       fs::path p(s.substr(4));
       if (p.is_relative()) p = c_.base_dir / p;
       p = p.lexically_normal();
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
-        diags_.error(mark(e), fmt::format("'output' {} is a folder; give a .wav file path", p.string()));
-        return;
+        diags_.error(at, fmt::format("'{}' {} is a folder; give a .wav file path", key, p.string()));
+        return std::nullopt;
       }
       if (!fs::is_directory(p.parent_path(), ec)) {
-        diags_.error(mark(e), fmt::format("'output' file {} cannot be created: its folder {} does not exist",
-                                          p.string(), p.parent_path().string()));
-        return;
+        diags_.error(at, fmt::format("'{}' file {} cannot be created: its folder {} does not exist", key, p.string(),
+                                     p.parent_path().string()));
+        return std::nullopt;
       }
-      c_.output = "wav:" + p.string();
-      return;
+      return "wav:" + p.string();
     }
     const std::string hint = closest_match(s, {"default", "null"});
-    diags_.error(mark(e), fmt::format("invalid value {} for 'output': expected default | pa:NAME | wav:PATH | null{}",
-                                      quote_value(s),
-                                      hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+    diags_.error(at, fmt::format("invalid value {} for '{}': expected default | pa:NAME | wav:PATH | null | "
+                                 "icecast://… | listen://…{}",
+                                 quote_value(s), key, hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+    return std::nullopt;
   }
 
   void parse_timezone(const YamlReader::Entry& e) {
@@ -422,7 +475,8 @@ class ConfigParser {
   }
 
   void parse_alarms(const YamlReader::Entry& e) {
-    auto m = section(e, "alarms", {"command", "min_interval", "timeout", "disk_min_free_mb", "disk_check_interval"});
+    auto m = section(e, "alarms", {"command", "min_interval", "timeout", "disk_min_free_mb", "disk_check_interval",
+                                   "stream_down_after"});
     if (!m) return;
     if (auto v = get(*m, "command")) parse_command(*v);
     if (auto v = get(*m, "min_interval")) {
@@ -435,6 +489,10 @@ class ConfigParser {
     if (auto v = get(*m, "disk_min_free_mb")) {
       if (auto n = integer(*v, "disk_min_free_mb", 0, 1e9))
         c_.alarms.disk_min_free_bytes = static_cast<std::uint64_t>(*n) * 1024 * 1024;
+    }
+    if (auto v = get(*m, "stream_down_after")) {
+      if (auto d = duration_in(*v, "stream_down_after", std::chrono::seconds(1), std::chrono::hours(24)))
+        c_.alarms.stream_down_after = *d;
     }
     if (auto v = get(*m, "disk_check_interval")) {
       if (auto d = duration_in(*v, "disk_check_interval", std::chrono::seconds(1), std::chrono::hours(24)))

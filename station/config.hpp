@@ -39,6 +39,7 @@ struct AlarmConfig {
   Duration timeout = std::chrono::seconds(10);           // the command is killed after this
   std::uint64_t disk_min_free_bytes = 1024ull * 1024 * 1024;  // 0 = no disk check
   Duration disk_check_interval = std::chrono::seconds(60);
+  Duration stream_down_after = std::chrono::seconds(30);  // a stream output without its server this long
 };
 
 
@@ -53,7 +54,8 @@ struct StationConfig {
   std::filesystem::path file;                // the config file, absolute
   std::filesystem::path base_dir;            // its folder: relative paths start here
 
-  std::string output = "default";            // default | pa:NAME | wav:ABSPATH | null
+  std::string output = "default";            // default | pa:NAME | wav:ABSPATH | null (the first of `outputs`)
+  std::vector<std::string> outputs;          // `outputs:`, also icecast://, listen://; empty: `output` alone
   std::filesystem::path media_root;          // default ./media (must exist)
   std::vector<std::filesystem::path> extra_media_roots;  // symlink targets allowed besides media_root
   std::filesystem::path schedules;           // default ./schedules (must exist)
@@ -67,6 +69,9 @@ struct StationConfig {
   AlarmConfig alarms;
   std::optional<AirCheckConfig> aircheck;    // nullopt = no air-check recording
   std::optional<LoudnessSpec> loudness;      // every day's default `loudness:` (docs/loudness.md)
+
+  // Every output, the master first: `outputs`, or `output` alone.
+  std::vector<std::string> output_list() const { return outputs.empty() ? std::vector<std::string>{output} : outputs; }
 
   // Derived paths.
   std::filesystem::path templates_dir() const { return schedules / "templates"; }

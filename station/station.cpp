@@ -199,6 +199,7 @@ struct Station::Impl {
   date::year_month_day today{};
   std::optional<date::year_month_day> checked_tomorrow;
   std::int64_t last_underruns = 0, last_reopens = 0;
+  std::vector<std::string> streams_down;  // the names in the stream_down alarm
   FrameCount last_dropped = 0;
   std::chrono::steady_clock::time_point last_disk_check{};
   std::chrono::sys_time<std::chrono::hours> last_trim{};
@@ -317,6 +318,31 @@ struct Station::Impl {
     if (tomorrow) checked_tomorrow = tomorrow;
   }
 
+  // A stream output without its server (icecast://) for alarms.stream_down_after: raised
+  // once while any is down, re-raised when the set of down streams changes, cleared when all
+  // are back. The follower's own queue keeps the master untouched meanwhile.
+  void watch_streams() {
+    std::vector<OutputStatus> outs;
+    output->collect_status(outs);
+    const auto steady = std::chrono::steady_clock::now();
+    std::vector<std::string> down;
+    for (const auto& o : outs) {
+      if (o.connected || o.since == std::chrono::steady_clock::time_point{}) continue;
+      if (steady - o.since >= config.alarms.stream_down_after)
+        down.push_back(fmt::format("{} (no connection for {} s{})", o.name,
+                                   std::chrono::duration_cast<std::chrono::seconds>(steady - o.since).count(),
+                                   o.last_error.empty() ? "" : ": " + o.last_error));
+    }
+    std::vector<std::string> names;
+    for (const auto& d : down) names.push_back(d.substr(0, d.find(" (")));
+    if (down.empty()) {
+      if (alarms.is_active(AlarmKind::stream_down)) alarms.clear(AlarmKind::stream_down, "every stream is connected");
+    } else if (!alarms.is_active(AlarmKind::stream_down) || names != streams_down) {
+      alarms.raise(AlarmKind::stream_down, fmt::format("{}", fmt::join(down, "; ")));
+    }
+    streams_down = std::move(names);
+  }
+
   // Dead air the schedule did not ask for: raise the alarm (once: it stays raised while the
   // output stays silent) and, with `fill`, move on to what follows. Only sound ends it.
   void watch_silence(TimePoint t) {
@@ -399,6 +425,7 @@ struct Station::Impl {
     last_dropped = stats.dropped_frames;
     last_reopens = stats.reopens;
     watch_underruns(t, stats.underruns);
+    watch_streams();
     watch_silence(t);
     asrun_chain->engine_side().retry();  // the writer thread writes records that wait (a no-op when none do)
     watch_aircheck();
@@ -443,7 +470,7 @@ int Station::run(std::stop_token stop) {
   m.prober = std::make_unique<ProbeCache>(std::make_unique<FfmpegProber>(), m.config.log_dir / "probe-cache.json");
   m.days = std::make_unique<StationDays>(m.config, *m.prober, m.alarms);
   try {
-    auto inner = m.hooks.output ? std::move(m.hooks.output) : make_output(m.config.output, OutputOptions{});
+    auto inner = m.hooks.output ? std::move(m.hooks.output) : make_outputs(m.config.output_list(), OutputOptions{});
     TeeOptions tee;
     if (m.config.silence.action != SilenceAction::off) {
       tee.silence = SilenceOptions{};
@@ -468,7 +495,7 @@ int Station::run(std::stop_token stop) {
     m.output = std::move(master);
     m.format = m.output->open(AudioFormat{});
   } catch (const std::exception& e) {
-    m.log->critical("cannot open the output {}: {}", m.config.output, e.what());
+    m.log->critical("cannot open the output {}: {}", m.config.output, e.what());  // names the stream that failed
     m.alarms.raise(AlarmKind::device_lost, e.what());
     return 1;
   }
@@ -490,7 +517,7 @@ int Station::run(std::stop_token stop) {
   options.end_status = AsRunStatus::interrupted;
   options.end_detail = "playout stopped";
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
-  m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness());
+  m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness(), m.output.get());  // titles to streams
   options.master = m.master;
   m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, &m.asrun_chain->engine_side(), m.format,
                                       options);
@@ -555,6 +582,31 @@ nlohmann::json Station::status() {
     loud["peak_dbtp"] = level(r.peak_dbtp);
   }
   j["loudness"] = std::move(loud);
+  // Every output: the master, then each stream with its connection or listeners.
+  std::vector<OutputStatus> outs;
+  m.output->collect_status(outs);
+  nlohmann::json outputs = nlohmann::json::array();
+  const auto steady = std::chrono::steady_clock::now();
+  for (const auto& o : outs) {
+    nlohmann::json e = {{"name", o.name}, {"connected", o.connected}, {"dropped_s", static_cast<double>(o.dropped_frames) / m.format.sample_rate}};
+    if (o.bytes > 0 || o.connects > 0 || o.listeners >= 0) e["bytes"] = o.bytes;
+    if (o.since != std::chrono::steady_clock::time_point{})
+      e["for_s"] = std::round(std::chrono::duration<double>(steady - o.since).count() * 10.0) / 10.0;
+    if (o.connects > 0 || o.failures > 0) {
+      e["connects"] = o.connects;
+      e["failures"] = o.failures;
+    }
+    if (!o.last_error.empty()) e["last_error"] = o.last_error;
+    if (o.listeners >= 0) {
+      e["listeners"] = o.listeners;
+      e["listeners_peak"] = o.listeners_peak;
+      e["listeners_served"] = o.listeners_served;
+      e["listeners_dropped"] = o.listeners_dropped;
+      e["refused"] = o.refused;
+    }
+    outputs.push_back(std::move(e));
+  }
+  j["outputs"] = std::move(outputs);
   j["alarms"] = alarms_->active();
   j["alarms_resolved"] = alarms_->resolved();
   return j;

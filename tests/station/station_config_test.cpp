@@ -202,6 +202,50 @@ aircheck:
   EXPECT_EQ(diags.error_count(), 18u) << all_messages(diags);
 }
 
+TEST_F(StationConfigTest, OutputsListTheSoundCardAndStreams) {
+  fs::create_directories(dir / "out");
+  auto c = load(R"(outputs:
+  - pa:system
+  - "icecast://source:hackme@stream.example.vn:8000/xa.mp3?bitrate=64&mono=1"
+  - "listen://127.0.0.1:8001/xa.mp3?listeners=20"
+  - wav:out/air.wav
+alarms:
+  stream_down_after: 45
+)");
+  ASSERT_TRUE(c) << all_messages(diags);
+  EXPECT_EQ(c->output, "pa:system");
+  EXPECT_EQ(c->output_list(), (std::vector<std::string>{"pa:system",
+                                                        "icecast://source:hackme@stream.example.vn:8000/xa.mp3?bitrate=64&mono=1",
+                                                        "listen://127.0.0.1:8001/xa.mp3?listeners=20",
+                                                        "wav:" + (dir / "out/air.wav").string()}));
+  EXPECT_EQ(c->alarms.stream_down_after, Duration(45s));
+  c = load("output: null\n");
+  ASSERT_TRUE(c) << all_messages(diags);
+  EXPECT_EQ(c->output_list(), std::vector<std::string>{"null"});
+}
+
+TEST_F(StationConfigTest, EachBadOutputWithItsLineAndNeverItsSecret) {
+  auto c = load(R"(outputs:
+  - pa:system
+  - "icecast://source:hackme@stream.example.vn:8000/xa.mp3?bitrate=9000"
+  - "listen://0.0.0.0:8001/xa.mp3"
+  - "listen://127.0.0.1:8002/a.mp3"
+  - "listen://127.0.0.1:8002/b.mp3"
+  - "listen://127.0.0.1:8003/c.mp3?token=hackme-hackme-9&mono=2"
+  - speakers
+)");
+  EXPECT_FALSE(c);
+  expect_diag(at(3, 5), "bitrate '9000' is out of range 8…320");
+  expect_diag(at(4, 5), "say who may listen with allow=");
+  expect_diag(at(6, 5), "two listen:// outputs on port 8002");
+  expect_diag(at(7, 5), "mono must be 0 or 1");
+  expect_diag(at(8, 5), "invalid value 'speakers' for 'outputs'");
+  EXPECT_EQ(all_messages(diags).find("hackme"), std::string::npos) << all_messages(diags);
+  c = load("output: null\noutputs: [null]\n");
+  EXPECT_FALSE(c);
+  expect_diag(at(2, 10), "give either 'output' or 'outputs', not both");
+}
+
 TEST_F(StationConfigTest, NonLoopbackListenNeedsAToken) {
   auto c = load(R"(control:
   listen: "0.0.0.0:8640"
@@ -319,7 +363,7 @@ TEST_F(StationConfigTest, OutputValues) {
   expect_diag(at(1, 1), "'output' must be text, got an empty value");
   c = load("output: defualt\n");
   EXPECT_FALSE(c);
-  expect_diag(at(1, 9), "invalid value 'defualt' for 'output': expected default | pa:NAME | wav:PATH | null; did you mean 'default'?");
+  expect_diag(at(1, 9), "invalid value 'defualt' for 'output': expected default | pa:NAME | wav:PATH | null | icecast://… | listen://…; did you mean 'default'?");
   c = load("output: wav:nowhere/x.wav\n");
   EXPECT_FALSE(c);
   expect_diag(at(1, 9), "its folder " + (dir / "nowhere").string() + " does not exist");

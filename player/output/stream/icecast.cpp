@@ -61,6 +61,11 @@ AudioFormat IcecastOutput::open(const AudioFormat& requested) {
   next_try_ = options_.now();  // the first write connects
   backoff_ = options_.first_retry;
   written_.store(0);
+  {
+    std::lock_guard lock(mutex_);
+    state_.connected = false;
+    state_.since = options_.now();  // not connected from now: the station's stream_down counts from here
+  }
   return format_;
 }
 
