@@ -52,6 +52,7 @@ if [ "$quick" = 1 ]; then
   bench render_measure env ITEMS=2 ITEM_SECONDS=300 RESULT_NAME=render_measure "$root/bench/render_day.sh" "$build"
   bench loudness "$build/bench/bench_loudness" 60
   bench loudness_scan env MINUTES=10 DAYS=30 "$root/bench/loudness_scan.sh" "$build"
+  bench stream env SECONDS_OF_AUDIO=120 "$root/bench/stream_cpu.sh" "$build"
   command -v jackd >/dev/null && bench play env SECONDS_MEASURED=15 "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build" --hours 12 --files 100
 else
@@ -61,6 +62,7 @@ else
   bench render_measure env ITEMS=6 ITEM_SECONDS=600 RESULT_NAME=render_measure "$root/bench/render_day.sh" "$build"
   bench loudness "$build/bench/bench_loudness" 600
   bench loudness_scan "$root/bench/loudness_scan.sh" "$build"
+  bench stream "$root/bench/stream_cpu.sh" "$build"
   command -v jackd >/dev/null && bench play "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build"
 fi
@@ -142,6 +144,15 @@ if [ -n "$r" ]; then
     "—" "—" "< 1 s" "$(yes_if "$(get "$r" year_warm_s) < 1")"
 else missing "loudness scan" "≤ ffmpeg ebur128; warm year < 1 s"; fi
 
+r=$(result stream)
+if [ -n "$r" ]; then
+  row "one 128 kbit/s MP3 stream (listen://, one listener), CPU" "$(get "$r" onair_cpu_s) s" \
+    "\`ffmpeg -c:a libmp3lame -b:a 128k\`: $(get "$r" ffmpeg_cpu_s) s" "$(get "$r" cpu_ratio)" "≤ 1.00× ffmpeg" \
+    "$(yes_if "$(get "$r" cpu_ratio) <= 1")"
+  row "stream latency: frames handed to the output → bytes at a listener (no burst)" \
+    "median $(get "$r" latency_median_ms) ms, max $(get "$r" latency_max_ms) ms" "—" "—" "(measured, documented)" "—"
+else missing "stream CPU" "≤ 1.00× ffmpeg"; fi
+
 r=$(result play)
 if [ -n "$r" ]; then
   what="\`onair play\` of a 128k MP3 for $(get "$r" seconds) s on the JACK dummy device"
@@ -189,7 +200,7 @@ else missing "soak" "flat"; fi
   echo "they span a day or more), and open files may not grow by more than 3."
   echo
   echo "## Output of each benchmark"
-  for name in check_year decode render render_measure loudness loudness_scan play soak; do
+  for name in check_year decode render render_measure loudness loudness_scan stream play soak; do
     [ -f "$logs/$name.log" ] || continue
     echo
     echo "### $name (${took[$name]} s)"

@@ -37,7 +37,7 @@ AudioFormat ListenOutput::open(const AudioFormat& requested) {
   p.input = format_;
   p.sink = [this](const std::uint8_t* data, std::size_t size) {
     if (in_header_) header_.insert(header_.end(), data, data + size);
-    else server_->append(data, size);
+    else server_->append(data, size, false);  // write() wakes the server once
     return true;
   };
   try {
@@ -57,6 +57,7 @@ void ListenOutput::write(const float* interleaved, FrameCount frames) {
   written_ += frames;
   encoder_->write(interleaved, frames);
   encoder_->flush();
+  server_->wake();
 }
 
 void ListenOutput::post_title(FrameCount, const std::string& title) {

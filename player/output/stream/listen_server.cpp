@@ -494,7 +494,9 @@ void ListenServer::set_header(std::vector<std::uint8_t> header) {
   s_->header = std::move(header);
 }
 
-void ListenServer::append(const std::uint8_t* data, std::size_t size) {
+void ListenServer::wake() { s_->wake(); }
+
+void ListenServer::append(const std::uint8_t* data, std::size_t size, bool wake) {
   State& s = *s_;
   {
     std::lock_guard lock(s.mutex);
@@ -514,7 +516,7 @@ void ListenServer::append(const std::uint8_t* data, std::size_t size) {
     while (!s.joins.empty() && s.joins.front() < oldest) s.joins.pop_front();
     while (s.titles.size() > 1 && s.titles[1].offset <= oldest) s.titles.pop_front();
   }
-  s.wake();
+  if (wake) s.wake();
 }
 
 void ListenServer::set_title(std::string title) {

@@ -58,8 +58,10 @@ class ListenServer {
 
   // What every listener gets first (an Ogg stream's header pages).
   void set_header(std::vector<std::uint8_t> header);
-  // The stream goes on; `data` begins at a join point.
-  void append(const std::uint8_t* data, std::size_t size);
+  // The stream goes on; `data` begins at a join point. `wake` false: the server thread is
+  // told later (wake()), once for several appends (a write's worth of MP3 frames).
+  void append(const std::uint8_t* data, std::size_t size, bool wake = true);
+  void wake();
   // The title of the audio appended from now on.
   void set_title(std::string title);
 
