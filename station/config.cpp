@@ -3,6 +3,7 @@
 #include "station/host_port.hpp"
 #include "player/output/stream/icecast_url.hpp"
 #include "player/output/stream/listen_url.hpp"
+#include "player/output/stream/rtp_url.hpp"
 
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -271,9 +272,11 @@ class ConfigParser {
       }
       return s;
     }
-    if (s.rfind("icecast://", 0) == 0 || s.rfind("listen://", 0) == 0) {
+    if (s.rfind("icecast://", 0) == 0 || s.rfind("listen://", 0) == 0 || s.rfind("rtp://", 0) == 0) {
       std::string error;
-      const bool ok = s[0] == 'i' ? parse_icecast_url(s, error).has_value() : parse_listen_url(s, error).has_value();
+      const bool ok = s[0] == 'i'   ? parse_icecast_url(s, error).has_value()
+                      : s[0] == 'l' ? parse_listen_url(s, error).has_value()
+                                    : parse_rtp_url(s, error).has_value();
       if (!ok) {
         diags_.error(at, fmt::format("invalid '{}': {}", key, error));  // the message never holds a password or token
         return std::nullopt;
@@ -302,7 +305,7 @@ class ConfigParser {
     }
     const std::string hint = closest_match(s, {"default", "null"});
     diags_.error(at, fmt::format("invalid value {} for '{}': expected default | pa:NAME | wav:PATH | null | "
-                                 "icecast://… | listen://…{}",
+                                 "icecast://… | listen://… | rtp://…{}",
                                  quote_value(s), key, hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
     return std::nullopt;
   }

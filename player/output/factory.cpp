@@ -5,6 +5,7 @@
 #include "player/output/queued.hpp"
 #include "player/output/stream/icecast.hpp"
 #include "player/output/stream/listen.hpp"
+#include "player/output/stream/rtp.hpp"
 #include "player/output/portaudio/output.hpp"
 #include "player/output/wav.hpp"
 
@@ -52,13 +53,22 @@ std::unique_ptr<Output> make_output(std::string_view spec, const OutputOptions& 
     o.target = std::move(*target);
     return std::make_unique<QueuedOutput>(std::make_unique<ListenOutput>(std::move(o)), q);
   }
+  if (spec.starts_with("rtp://")) {
+    std::string error;
+    auto target = parse_rtp_url(spec, error);
+    if (!target) throw OutputError(error);
+    QueuedOutputOptions q;
+    q.wait_when_full = !options.realtime;
+    q.delay = target->delay;
+    return std::make_unique<QueuedOutput>(std::make_unique<RtpOutput>(std::move(*target)), q);
+  }
   throw OutputError("unknown output '" + std::string(spec) +
                     "': use default, pa:NAME, wav:PATH, null, icecast://USER:PASS@HOST:PORT/MOUNT or "
-                    "listen://HOST:PORT/NAME.mp3");
+                    "listen://HOST:PORT/NAME.mp3 or rtp://GROUP:PORT");
 }
 
 bool is_stream_output(std::string_view spec) noexcept {
-  return spec.starts_with("icecast://") || spec.starts_with("listen://");
+  return spec.starts_with("icecast://") || spec.starts_with("listen://") || spec.starts_with("rtp://");
 }
 
 std::unique_ptr<Output> make_outputs(const std::vector<std::string>& specs, const OutputOptions& options) {

@@ -208,6 +208,7 @@ TEST_F(StationConfigTest, OutputsListTheSoundCardAndStreams) {
   - pa:system
   - "icecast://source:hackme@stream.example.vn:8000/xa.mp3?bitrate=64&mono=1"
   - "listen://127.0.0.1:8001/xa.mp3?listeners=20"
+  - "rtp://239.255.0.1:5004?payload=l16&sdp=/run/onair/zone1.sdp"
   - wav:out/air.wav
 alarms:
   stream_down_after: 45
@@ -217,6 +218,7 @@ alarms:
   EXPECT_EQ(c->output_list(), (std::vector<std::string>{"pa:system",
                                                         "icecast://source:hackme@stream.example.vn:8000/xa.mp3?bitrate=64&mono=1",
                                                         "listen://127.0.0.1:8001/xa.mp3?listeners=20",
+                                                        "rtp://239.255.0.1:5004?payload=l16&sdp=/run/onair/zone1.sdp",
                                                         "wav:" + (dir / "out/air.wav").string()}));
   EXPECT_EQ(c->alarms.stream_down_after, Duration(45s));
   c = load("output: null\n");
@@ -233,6 +235,7 @@ TEST_F(StationConfigTest, EachBadOutputWithItsLineAndNeverItsSecret) {
   - "listen://127.0.0.1:8002/b.mp3"
   - "listen://127.0.0.1:8003/c.mp3?token=hackme-hackme-9&mono=2"
   - speakers
+  - "rtp://239.255.0.1:5005"
 )");
   EXPECT_FALSE(c);
   expect_diag(at(3, 5), "bitrate '9000' is out of range 8…320");
@@ -240,6 +243,7 @@ TEST_F(StationConfigTest, EachBadOutputWithItsLineAndNeverItsSecret) {
   expect_diag(at(6, 5), "two listen:// outputs on port 8002");
   expect_diag(at(7, 5), "mono must be 0 or 1");
   expect_diag(at(8, 5), "invalid value 'speakers' for 'outputs'");
+  expect_diag(at(9, 5), "the port must be even");
   EXPECT_EQ(all_messages(diags).find("hackme"), std::string::npos) << all_messages(diags);
   c = load("output: null\noutputs: [null]\n");
   EXPECT_FALSE(c);
@@ -363,7 +367,7 @@ TEST_F(StationConfigTest, OutputValues) {
   expect_diag(at(1, 1), "'output' must be text, got an empty value");
   c = load("output: defualt\n");
   EXPECT_FALSE(c);
-  expect_diag(at(1, 9), "invalid value 'defualt' for 'output': expected default | pa:NAME | wav:PATH | null | icecast://… | listen://…; did you mean 'default'?");
+  expect_diag(at(1, 9), "invalid value 'defualt' for 'output': expected default | pa:NAME | wav:PATH | null | icecast://… | listen://… | rtp://…; did you mean 'default'?");
   c = load("output: wav:nowhere/x.wav\n");
   EXPECT_FALSE(c);
   expect_diag(at(1, 9), "its folder " + (dir / "nowhere").string() + " does not exist");

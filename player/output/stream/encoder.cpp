@@ -52,7 +52,14 @@ StreamEncoder::StreamEncoder(StreamEncoderParams params) : s_(std::make_unique<S
   State& s = *s_;
   s.params = std::move(params);
   if (!s.params.sink) throw FfmpegError("stream encoder: no sink");
-  av_check(avformat_alloc_output_context2(&s.oc, nullptr, muxer_name(s.params.codec).data(), nullptr), "output format");
+  const bool rtp = s.params.rtp_packet_size > 0;
+  av_check(avformat_alloc_output_context2(&s.oc, nullptr, rtp ? "rtp" : muxer_name(s.params.codec).data(), nullptr),
+           "output format");
+  if (rtp) {
+    s.oc->url = av_strdup(s.params.rtp_url.c_str());
+    s.oc->packet_size = static_cast<unsigned>(s.params.rtp_packet_size);
+    av_dict_set(&s.oc->metadata, "title", "onair", 0);  // the SDP's session name
+  }
   s.enc = std::make_unique<ffmpeg::AudioEncoder>(encoder_name(s.params.codec).data(), s.params.input, s.params.channels,
                                                  s.params.bitrate, (s.oc->oformat->flags & AVFMT_GLOBALHEADER) != 0);
   AVCodecContext* enc = s.enc->context();
@@ -61,18 +68,22 @@ StreamEncoder::StreamEncoder(StreamEncoderParams params) : s_(std::make_unique<S
   av_check(avcodec_parameters_from_context(s.st->codecpar, enc), "stream parameters");
   s.st->time_base = enc->time_base;
 
-  auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBuffer));
+  const int io = rtp ? static_cast<int>(s.params.rtp_packet_size) : kIoBuffer;
+  auto* buffer = static_cast<unsigned char*>(av_malloc(static_cast<std::size_t>(io)));
   if (!buffer) throw FfmpegError("av_malloc: out of memory");
-  s.pb = avio_alloc_context(buffer, kIoBuffer, 1, &s, nullptr, &State::write_cb, nullptr);
+  s.pb = avio_alloc_context(buffer, io, 1, &s, nullptr, &State::write_cb, nullptr);
   if (!s.pb) {
     av_free(buffer);
     throw FfmpegError("avio_alloc_context: out of memory");
   }
   s.pb->seekable = 0;
+  if (rtp) s.pb->max_packet_size = io;  // the rtp muxer sizes its packets from this
   s.oc->pb = s.pb;
   s.oc->flags |= AVFMT_FLAG_CUSTOM_IO | AVFMT_FLAG_FLUSH_PACKETS;
   AVDictionary* mux = nullptr;
-  if (s.params.codec == StreamCodec::mp3) {
+  if (rtp) {
+    // nothing: the rtp muxer's defaults (a random SSRC and sequence start, as RFC 3550 asks)
+  } else if (s.params.codec == StreamCodec::mp3) {
     // A stream is joined anywhere: no ID3 tag or Xing header, just MP3 frames.
     av_dict_set(&mux, "id3v2_version", "0", 0);
     av_dict_set(&mux, "write_xing", "0", 0);
@@ -104,5 +115,13 @@ void StreamEncoder::flush() {
 }
 
 int StreamEncoder::sample_rate() const noexcept { return s_->enc->context()->sample_rate; }
+
+std::string StreamEncoder::sdp() const {
+  if (s_->params.rtp_packet_size == 0) return "";
+  char text[4096] = {};
+  AVFormatContext* one[] = {s_->oc};
+  if (av_sdp_create(one, 1, text, sizeof text) < 0) return "";
+  return text;
+}
 
 }  // namespace onair

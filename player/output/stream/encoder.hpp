@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "player/output/stream/stream_codec.hpp"
 #include "player/pcm/audio_format.hpp"
@@ -21,6 +22,10 @@ struct StreamEncoderParams {
   AudioFormat input;      // what write() takes
   // Takes the encoded bytes; false when they could not be sent (the encoder then throws).
   std::function<bool(const std::uint8_t* data, std::size_t size)> sink;
+  // RTP instead of a byte stream: the rtp muxer, each sink call one packet of at most
+  // `rtp_packet_size` bytes; `rtp_url` ("rtp://GROUP:PORT?ttl=N") is what the SDP names.
+  std::size_t rtp_packet_size = 0;
+  std::string rtp_url;
 };
 
 class StreamEncoder {
@@ -35,6 +40,8 @@ class StreamEncoder {
   void flush();
 
   int sample_rate() const noexcept;  // what the encoder runs at (Opus: 48 kHz)
+  // RTP: the session description a receiver opens (ffmpeg -i x.sdp, VLC); "" otherwise.
+  std::string sdp() const;
 
  private:
   struct State;

@@ -7,6 +7,7 @@ std::string_view encoder_name(StreamCodec c) noexcept {
     case StreamCodec::mp3: return "libmp3lame";
     case StreamCodec::opus: return "libopus";
     case StreamCodec::aac: return "aac";
+    case StreamCodec::l16: return "pcm_s16be";
   }
   return "";
 }
@@ -16,6 +17,7 @@ std::string_view muxer_name(StreamCodec c) noexcept {
     case StreamCodec::mp3: return "mp3";
     case StreamCodec::opus: return "ogg";
     case StreamCodec::aac: return "adts";
+    case StreamCodec::l16: return "rtp";
   }
   return "";
 }
@@ -25,6 +27,7 @@ std::string_view mime_type(StreamCodec c) noexcept {
     case StreamCodec::mp3: return "audio/mpeg";
     case StreamCodec::opus: return "audio/ogg";
     case StreamCodec::aac: return "audio/aac";
+    case StreamCodec::l16: return "audio/L16";
   }
   return "";
 }
@@ -34,6 +37,7 @@ std::string_view codec_label(StreamCodec c) noexcept {
     case StreamCodec::mp3: return "mp3";
     case StreamCodec::opus: return "opus";
     case StreamCodec::aac: return "aac";
+    case StreamCodec::l16: return "l16";
   }
   return "";
 }

@@ -4,9 +4,10 @@
 
 namespace onair {
 
-enum class StreamCodec { mp3, opus, aac };
+enum class StreamCodec { mp3, opus, aac, l16 };  // l16: 16-bit PCM, RTP only
 
-// The FFmpeg encoder and muxer: libmp3lame raw frames, libopus in Ogg, FFmpeg's aac in ADTS.
+// The FFmpeg encoder and muxer: libmp3lame raw frames, libopus in Ogg, FFmpeg's aac in ADTS,
+// pcm_s16be (RTP's L16).
 std::string_view encoder_name(StreamCodec c) noexcept;
 std::string_view muxer_name(StreamCodec c) noexcept;
 // The HTTP Content-Type a listener is told.
