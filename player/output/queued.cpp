@@ -106,7 +106,10 @@ AudioFormat QueuedOutput::open(const AudioFormat& requested) {
   close();
   const AudioFormat f = inner_->open(requested);
   const auto frames = static_cast<std::size_t>(std::max<FrameCount>(f.frames(options_.queue), 2 * kChunk));
-  worker_ = std::make_unique<Worker>(*inner_, f, frames);
+  {
+    std::lock_guard gate(titles_gate_);
+    worker_ = std::make_unique<Worker>(*inner_, f, frames);
+  }
   // The delay: silence queued ahead of everything (at most what the ring holds).
   std::vector<float> zero(static_cast<std::size_t>(kChunk) * static_cast<std::size_t>(f.channels), 0.0f);
   worker_->delay_frames = std::min<FrameCount>(f.frames(options_.delay), static_cast<FrameCount>(frames) / 2);
@@ -169,6 +172,7 @@ void QueuedOutput::close() {
   worker_->thread.join();
   inner_->close();
   last_ = stats();
+  std::lock_guard gate(titles_gate_);
   worker_.reset();
 }
 
@@ -185,6 +189,7 @@ OutputStats QueuedOutput::stats() const {
 std::string QueuedOutput::describe() const { return inner_->describe(); }
 
 void QueuedOutput::post_title(FrameCount at, const std::string& title) {
+  std::lock_guard gate(titles_gate_);
   if (!worker_) return;
   Worker& w = *worker_;
   {

@@ -17,6 +17,7 @@
 // is used from the worker only (after its open(), which runs on the caller's thread).
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "player/output/output.hpp"
 
@@ -60,6 +61,7 @@ class QueuedOutput final : public Output {
   std::unique_ptr<Output> inner_;
   QueuedOutputOptions options_;
   std::unique_ptr<Worker> worker_;
+  std::mutex titles_gate_;  // post_title() (another thread) against open()/close() replacing worker_
   OutputStats last_;  // after close()
 };
 

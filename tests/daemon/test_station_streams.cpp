@@ -71,7 +71,7 @@ TEST_F(StationTest, OutputsShowInTheStatusAndAMissingStreamServerRaisesStreamDow
       }
       const auto st = station.status();
       if (seen_status.is_null() && st.contains("outputs") && st["outputs"].size() == 3 &&
-          st["outputs"][2].value("listeners", 0) == 1)
+          st["outputs"][2].value("listeners", 0) == 1 && st["outputs"][1].value("failures", 0) >= 1)
         seen_status = st;
       for (const auto& a : station.alarms().active())
         if (a["kind"] == "stream_down") seen_alarm = a;
@@ -86,7 +86,7 @@ TEST_F(StationTest, OutputsShowInTheStatusAndAMissingStreamServerRaisesStreamDow
   EXPECT_EQ(outs[0]["name"], "null");
   EXPECT_EQ(outs[1]["name"], "icecast://127.0.0.1:" + std::to_string(dead) + "/x.mp3");
   EXPECT_EQ(outs[1]["connected"], false);
-  EXPECT_GE(outs[1]["failures"].get<int>(), 1) << outs.dump();
+  EXPECT_GE(outs[1].value("failures", 0), 1) << outs.dump();
   EXPECT_TRUE(outs[1].contains("last_error")) << outs.dump();
   EXPECT_EQ(outs[2]["name"], listen);
   EXPECT_EQ(outs[2]["connected"], true);

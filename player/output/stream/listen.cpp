@@ -27,7 +27,11 @@ AudioFormat ListenOutput::open(const AudioFormat& requested) {
   so.burst_bytes = per_second * static_cast<std::size_t>(t.burst.count()) / 1000;
   // VBR (Opus) may run over its nominal rate: half as much again, and room for one big frame.
   so.ring_bytes = (so.burst_bytes + per_second * static_cast<std::size_t>(kMaxLag.count())) * 3 / 2 + 16 * 1024;
-  server_ = std::make_unique<ListenServer>(std::move(so));
+  auto server = std::make_unique<ListenServer>(std::move(so));
+  {
+    std::lock_guard lock(server_mutex_);
+    server_ = std::move(server);
+  }
   header_.clear();
   in_header_ = true;
   StreamEncoderParams p;
@@ -43,6 +47,7 @@ AudioFormat ListenOutput::open(const AudioFormat& requested) {
   try {
     encoder_ = std::make_unique<StreamEncoder>(p);
   } catch (const std::exception& e) {
+    std::lock_guard lock(server_mutex_);
     server_.reset();
     throw OutputError(describe_ + ": encoder: " + e.what());
   }
@@ -66,9 +71,10 @@ void ListenOutput::post_title(FrameCount, const std::string& title) {
 
 void ListenOutput::close() {
   if (!server_) return;
+  encoder_.reset();
+  std::lock_guard lock(server_mutex_);
   last_ = server_->counts();
   last_.listening = 0;
-  encoder_.reset();
   server_.reset();
 }
 
@@ -79,15 +85,21 @@ OutputStats ListenOutput::stats() const {
   return s;
 }
 
-ListenerCounts ListenOutput::counts() const { return server_ ? server_->counts() : last_; }
+ListenerCounts ListenOutput::counts() const {
+  std::lock_guard lock(server_mutex_);
+  return server_ ? server_->counts() : last_;
+}
 
-int ListenOutput::port() const { return server_ ? server_->port() : 0; }
+int ListenOutput::port() const {
+  std::lock_guard lock(server_mutex_);
+  return server_ ? server_->port() : 0;
+}
 
 void ListenOutput::collect_status(std::vector<OutputStatus>& into) const {
   const auto c = counts();
   OutputStatus s;
   s.name = describe_;
-  s.connected = server_ != nullptr;
+  s.connected = port() != 0;
   s.bytes = c.bytes_sent;
   s.listeners = c.listening;
   s.listeners_peak = c.peak;

@@ -7,6 +7,7 @@
 // runs for the whole session, listeners or none, so a listener joins at once with a burst.
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "player/output/output.hpp"
@@ -44,6 +45,7 @@ class ListenOutput final : public Output {
   ListenOptions options_;
   std::string describe_;
   AudioFormat format_{};
+  mutable std::mutex server_mutex_;  // counts()/port() from other threads against open()/close()
   std::unique_ptr<ListenServer> server_;
   std::unique_ptr<StreamEncoder> encoder_;  // its sink: header_ until open() ends, then server_
   std::vector<std::uint8_t> header_;

@@ -132,6 +132,7 @@ struct ListenServer::State {
   int listen_fd = -1, wake_fd = -1;
   std::atomic<bool> stop{false};
   std::list<Client> clients;  // server thread only
+  Clock::time_point accept_paused_until{};
 
   mutable std::mutex mutex;  // everything below
   std::vector<std::uint8_t> ring;
@@ -337,7 +338,10 @@ struct ListenServer::State {
       const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        return;  // EAGAIN, or out of descriptors: the next round tries again
+        // Out of descriptors: the pending connection keeps the socket readable, so stop
+        // polling it for a while rather than spin.
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) accept_paused_until = o.now() + 250ms;
+        return;
       }
       const int sndbuf = static_cast<int>(o.send_buffer);
       ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
@@ -397,7 +401,7 @@ struct ListenServer::State {
       fds.clear();
       polled.clear();
       fds.push_back({wake_fd, POLLIN, 0});
-      fds.push_back({listen_fd, POLLIN, 0});
+      fds.push_back({listen_fd, static_cast<short>(o.now() >= accept_paused_until ? POLLIN : 0), 0});
       for (auto& c : clients) {
         short events = POLLIN;
         if (c.blocked || c.phase == Phase::closing) events |= POLLOUT;

@@ -35,7 +35,7 @@ class RtpOutput final : public Output {
  private:
   RtpTarget target_;
   std::string describe_;
-  int fd_ = -1;
+  std::atomic<int> fd_{-1};
   std::unique_ptr<StreamEncoder> encoder_;
   std::atomic<FrameCount> written_{0};
   std::atomic<std::int64_t> bytes_{0}, packets_{0}, dropped_packets_{0};
