@@ -17,18 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 const auto D = date::year(2011) / 11 / 26;
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 }  // namespace
 
 TEST_F(StationTest, OutputsShowInTheStatusAndAMissingStreamServerRaisesStreamDown) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "player/output/stream/listen_server.hpp"
+#include "support/processes.hpp"
 #include "support/stream_checks.hpp"
 
 namespace onair {
@@ -22,17 +23,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace onair::test;
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // A listener on a plain socket, as a hardware receiver would be.
 struct RawClient {

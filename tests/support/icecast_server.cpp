@@ -1,4 +1,5 @@
 #include "support/icecast_server.hpp"
+#include "support/processes.hpp"
 
 #include <httplib.h>
 #include <netinet/in.h>
@@ -16,24 +17,6 @@
 extern char** environ;
 
 namespace onair::test {
-
-namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("no free port");
-  const int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-}  // namespace
 
 IcecastServer::IcecastServer(const std::filesystem::path& dir) : dir_(dir), port_(free_port()) {
   std::filesystem::create_directories(dir_ / "log");

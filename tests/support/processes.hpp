@@ -14,6 +14,10 @@ namespace onair::test {
 pid_t start_daemon(const std::filesystem::path& config, const std::filesystem::path& stderr_file = {},
                    std::optional<long> fd_limit = std::nullopt);
 
+// A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts). Throws
+// std::runtime_error if there is none.
+int free_port();
+
 // A connected TCP socket to 127.0.0.1:port, or -1.
 int connect_loopback(int port);
 
