@@ -21,6 +21,7 @@ case $kind in
   *)
     build=${ONAIR_BUILD_DIR:-$here/build-asan}
     areas=()
+    export LSAN_OPTIONS="suppressions=$here/scripts/lsan.supp ${LSAN_OPTIONS:-}"
     export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1 detect_stack_use_after_return=1 strict_init_order=1 ${ASAN_OPTIONS:-}"
     export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
     ;;

@@ -37,8 +37,16 @@ struct ShoutDeleter {
 
 }  // namespace
 
-struct IcecastOutput::Connection {
+// Debian 12's libshout 2.4.6 frees nothing in shout_free() once a connection attempt has
+// failed (it returns early without a connection object): a handle per attempt would leak
+// about 1.2 KB every retry, 3.5 MB a day with the server gone. So one handle serves every
+// attempt of an open output (shout_close() between them); at most it is lost at close().
+struct IcecastOutput::Handle {
   std::unique_ptr<shout_t, ShoutDeleter> shout;
+};
+
+struct IcecastOutput::Connection {
+  shout_t* shout = nullptr;  // handle_'s
   std::unique_ptr<StreamEncoder> encoder;
   std::int64_t bytes = 0;
   std::string error;  // set by the sink when a send failed
@@ -72,9 +80,14 @@ AudioFormat IcecastOutput::open(const AudioFormat& requested) {
 bool IcecastOutput::connect() {
   const IcecastTarget& t = options_.target;
   auto c = std::make_unique<Connection>();
-  c->shout.reset(shout_new());
-  shout_t* s = c->shout.get();
+  if (!handle_) {
+    handle_ = std::make_unique<Handle>();
+    handle_->shout.reset(shout_new());
+  }
+  shout_t* s = handle_->shout.get();
   if (!s) throw OutputError("libshout: out of memory");
+  shout_close(s);  // a failed or lost attempt leaves it half-open
+  c->shout = s;
   const std::string bitrate = std::to_string(t.bitrate_kbps);
   const std::string channels = t.mono ? "1" : "2";
   const std::string rate = std::to_string(t.codec == StreamCodec::opus ? 48000 : format_.sample_rate);
@@ -114,9 +127,9 @@ bool IcecastOutput::connect() {
   p.channels = t.mono ? 1 : 2;
   p.input = format_;
   p.sink = [raw](const std::uint8_t* data, std::size_t size) {
-    const int r = shout_send(raw->shout.get(), data, size);
+    const int r = shout_send(raw->shout, data, size);
     if (r != SHOUTERR_SUCCESS && r != SHOUTERR_BUSY) {
-      raw->error = shout_get_error(raw->shout.get());
+      raw->error = shout_get_error(raw->shout);
       return false;
     }
     raw->bytes += static_cast<std::int64_t>(size);
@@ -144,6 +157,7 @@ bool IcecastOutput::connect() {
 void IcecastOutput::lost(const std::string& why) {
   const bool was = conn_ != nullptr;
   conn_.reset();
+  if (handle_) shout_close(handle_->shout.get());
   const auto wait = backoff_;
   next_try_ = options_.now() + wait;
   backoff_ = std::min(backoff_ * 2, options_.max_retry);
@@ -172,7 +186,7 @@ void IcecastOutput::write(const float* interleaved, FrameCount frames) {
     return;
   }
   // A server that has stopped reading: what waits to be sent grows without bound.
-  const auto queued = shout_queuelen(conn_->shout.get());
+  const auto queued = shout_queuelen(conn_->shout);
   if (queued > static_cast<ssize_t>(options_.target.bitrate_kbps) * 1000 / 8 * 5) {
     lost("the server stopped reading (" + std::to_string(queued) + " bytes waiting)");
     return;
@@ -189,8 +203,8 @@ void IcecastOutput::write(const float* interleaved, FrameCount frames) {
     // carry titles in their own headers).
     shout_metadata_t* meta = shout_metadata_new();
     if (meta && shout_metadata_add(meta, "song", title.c_str()) == SHOUTERR_SUCCESS &&
-        shout_set_metadata_utf8(conn_->shout.get(), meta) != SHOUTERR_SUCCESS)
-      output_log()->warn("{}: title not updated: {}", describe_, shout_get_error(conn_->shout.get()));
+        shout_set_metadata_utf8(conn_->shout, meta) != SHOUTERR_SUCCESS)
+      output_log()->warn("{}: title not updated: {}", describe_, shout_get_error(conn_->shout));
     if (meta) shout_metadata_free(meta);
   }
 }
@@ -209,6 +223,7 @@ void IcecastOutput::close() {
     }
   }
   conn_.reset();
+  handle_.reset();
   std::lock_guard lock(mutex_);
   state_.connected = false;
 }

@@ -62,12 +62,14 @@ class IcecastOutput final : public Output {
 
  private:
   struct Connection;
+  struct Handle;
   bool connect();
   void lost(const std::string& why);
 
   IcecastOptions options_;
   std::string describe_;
   AudioFormat format_{};
+  std::unique_ptr<Handle> handle_;  // one libshout handle for every attempt (see icecast.cpp)
   std::unique_ptr<Connection> conn_;
   std::chrono::steady_clock::time_point next_try_{};
   std::chrono::milliseconds backoff_;
