@@ -64,17 +64,8 @@ std::optional<IcecastTarget> parse_icecast_url(std::string_view url, std::string
       else if (*value == "opus") t.codec = StreamCodec::opus;
       else if (*value == "aac") return fail("format aac: this libshout (2.4) cannot send AAC; use mp3 or opus");
       else return fail("unknown format '" + *value + "' (mp3 or opus)");
-    } else if (key == "bitrate") {
-      const auto b = parse_int(*value);
-      if (!b || *b < 8 || *b > 320) return fail("bitrate '" + *value + "' is out of range 8…320 (kbit/s)");
-      t.bitrate_kbps = *b;
-    } else if (key == "mono") {
-      if (*value != "0" && *value != "1") return fail("mono must be 0 or 1, not '" + *value + "'");
-      t.mono = *value == "1";
-    } else if (key == "delay") {
-      const auto d = parse_int(*value);
-      if (!d || *d < 0 || *d > 10000) return fail("delay '" + *value + "' is out of range 0…10000 (ms)");
-      t.delay = std::chrono::milliseconds(*d);
+    } else if (std::string bad_param; take_stream_param(key, *value, t.bitrate_kbps, t.mono, t.delay, bad_param)) {
+      if (!bad_param.empty()) return fail(bad_param);
     } else if (key == "name") {
       t.name = *value;
     } else {

@@ -63,17 +63,8 @@ std::optional<ListenTarget> parse_listen_url(std::string_view url, std::string& 
   const auto pairs = split_query(query, bad);
   if (!pairs) return fail("bad %-escape in '" + without_token(bad) + "'");
   for (const auto& [key, value] : *pairs) {
-    if (key == "bitrate") {
-      const auto b = parse_int(value);
-      if (!b || *b < 8 || *b > 320) return fail("bitrate '" + value + "' is out of range 8…320 (kbit/s)");
-      t.bitrate_kbps = *b;
-    } else if (key == "mono") {
-      if (value != "0" && value != "1") return fail("mono must be 0 or 1, not '" + value + "'");
-      t.mono = value == "1";
-    } else if (key == "delay") {
-      const auto d = parse_int(value);
-      if (!d || *d < 0 || *d > 10000) return fail("delay '" + value + "' is out of range 0…10000 (ms)");
-      t.delay = std::chrono::milliseconds(*d);
+    if (std::string bad_param; take_stream_param(key, value, t.bitrate_kbps, t.mono, t.delay, bad_param)) {
+      if (!bad_param.empty()) return fail(bad_param);
     } else if (key == "burst") {
       const auto d = parse_int(value);
       if (!d || *d < 0 || *d > 10000) return fail("burst '" + value + "' is out of range 0…10000 (ms)");

@@ -51,17 +51,8 @@ std::optional<RtpTarget> parse_rtp_url(std::string_view url, std::string& error)
       const auto n = parse_int(value);
       if (!n || *n < 1 || *n > 255) return fail("ttl '" + value + "' is out of range 1…255");
       t.ttl = *n;
-    } else if (key == "bitrate") {
-      const auto b = parse_int(value);
-      if (!b || *b < 8 || *b > 320) return fail("bitrate '" + value + "' is out of range 8…320 (kbit/s)");
-      t.bitrate_kbps = *b;
-    } else if (key == "mono") {
-      if (value != "0" && value != "1") return fail("mono must be 0 or 1, not '" + value + "'");
-      t.mono = value == "1";
-    } else if (key == "delay") {
-      const auto d = parse_int(value);
-      if (!d || *d < 0 || *d > 10000) return fail("delay '" + value + "' is out of range 0…10000 (ms)");
-      t.delay = std::chrono::milliseconds(*d);
+    } else if (std::string bad_param; take_stream_param(key, value, t.bitrate_kbps, t.mono, t.delay, bad_param)) {
+      if (!bad_param.empty()) return fail(bad_param);
     } else if (key == "sdp") {
       if (value.empty()) return fail("sdp needs a file path");
       t.sdp = value;

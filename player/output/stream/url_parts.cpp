@@ -47,6 +47,25 @@ std::optional<std::vector<std::pair<std::string, std::string>>> split_query(std:
   return pairs;
 }
 
+bool take_stream_param(const std::string& key, const std::string& value, int& bitrate_kbps, bool& mono,
+                       std::chrono::milliseconds& delay, std::string& error) {
+  if (key == "bitrate") {
+    const auto b = parse_int(value);
+    if (!b || *b < 8 || *b > 320) error = "bitrate '" + value + "' is out of range 8…320 (kbit/s)";
+    else bitrate_kbps = *b;
+  } else if (key == "mono") {
+    if (value != "0" && value != "1") error = "mono must be 0 or 1, not '" + value + "'";
+    else mono = value == "1";
+  } else if (key == "delay") {
+    const auto d = parse_int(value);
+    if (!d || *d < 0 || *d > 10000) error = "delay '" + value + "' is out of range 0…10000 (ms)";
+    else delay = std::chrono::milliseconds(*d);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 std::optional<HostPort> split_host_port(std::string_view authority, std::optional<int> default_port, std::string& why) {
   HostPort hp;
   std::string_view port_text;
