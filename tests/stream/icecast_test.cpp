@@ -144,29 +144,12 @@ TEST_F(IcecastPush, AListenerHearsWhatAiredInOrderWithoutGaps) {
   ASSERT_GE(heard.size(), 7u * 48000) << "the listener got less than 7 s";
   // Quarter-second windows: each 440 or 880 Hz (no gap, no other sound); 440 before 880, and
   // both heard.
-  const std::size_t w = 12000;
-  int low = 0, high = 0, other = 0;
-  std::string seen;
-  bool high_seen = false, low_after_high = false;
-  // From the second window: a listener joining mid-stream decodes its first MP3 frames from
-  // wherever it came in (the bit reservoir), which is not the stream's fault.
-  for (std::size_t at = w; at + w <= heard.size(); at += w) {
-    const double f = frequency(heard.data() + at, w, 48000);
-    seen += std::to_string(static_cast<int>(f)) + " ";
-    if (std::fabs(f - 440) < 15) {
-      ++low;
-      low_after_high |= high_seen;
-    } else if (std::fabs(f - 880) < 15) {
-      ++high;
-      high_seen = true;
-    } else {
-      ++other;  // the window that holds the change of item counts here, at most one
-    }
-  }
-  EXPECT_GE(low, 2);
-  EXPECT_GE(high, 8);
-  EXPECT_LE(other, 1) << "a gap or foreign sound in the stream: " << seen;
-  EXPECT_FALSE(low_after_high) << "the items came out of order";
+  const TwoTones tones = two_tones(heard);
+  EXPECT_GE(tones.low, 2);
+  EXPECT_GE(tones.high, 8);
+  // The window that holds the change of item counts as other: at most one.
+  EXPECT_LE(tones.other, 1) << "a gap or foreign sound in the stream: " << tones.seen;
+  EXPECT_FALSE(tones.low_after_high) << "the items came out of order";
 }
 
 TEST_F(IcecastPush, AServerThatDiesIsRejoinedWhileTheMasterPlaysOn) {

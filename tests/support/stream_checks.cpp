@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -73,6 +74,26 @@ double frequency(const float* x, std::size_t n, int rate) {
   }
   if (energy / static_cast<double>(n) < 1e-5) return 0;
   return crossings / 2.0 / (static_cast<double>(n) / rate);
+}
+
+TwoTones two_tones(const std::vector<float>& heard) {
+  constexpr std::size_t w = 12000;
+  TwoTones t;
+  bool high_seen = false;
+  for (std::size_t at = w; at + w <= heard.size(); at += w) {
+    const double f = frequency(heard.data() + at, w, 48000);
+    t.seen += std::to_string(static_cast<int>(f)) + " ";
+    if (std::fabs(f - 440) < 15) {
+      ++t.low;
+      t.low_after_high |= high_seen;
+    } else if (std::fabs(f - 880) < 15) {
+      ++t.high;
+      high_seen = true;
+    } else {
+      ++t.other;
+    }
+  }
+  return t;
 }
 
 }  // namespace onair::test

@@ -32,4 +32,15 @@ std::vector<float> read_f32(const std::filesystem::path& p);
 // Dominant frequency of a mono window from its zero crossings (tones only), 0 for silence.
 double frequency(const float* x, std::size_t n, int rate);
 
+// A 48 kHz mono recording of two tones aired one after the other (440 Hz, then 880 Hz), cut
+// in quarter seconds from the second window (a listener joining mid-stream decodes its first
+// MP3 frames from wherever it came in, which is not the stream's fault).
+struct TwoTones {
+  int low = 0, high = 0;        // windows of each tone
+  int other = 0;                // neither: a gap, a foreign sound, or the window of the change
+  bool low_after_high = false;  // out of order
+  std::string seen;             // every window's frequency, for messages
+};
+TwoTones two_tones(const std::vector<float>& heard);
+
 }  // namespace onair::test
