@@ -461,20 +461,7 @@ ListenServer::ListenServer(ListenServerOptions options) : s_(std::make_unique<St
   const int one = 1;
   ::setsockopt(s.listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (a.v6) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(static_cast<std::uint16_t>(s.o.target.port));
-    std::memcpy(&in6->sin6_addr, a.bytes.data(), 16);
-    len = sizeof *in6;
-  } else {
-    auto* in4 = reinterpret_cast<sockaddr_in*>(&ss);
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons(static_cast<std::uint16_t>(s.o.target.port));
-    std::memcpy(&in4->sin_addr, a.bytes.data(), 4);
-    len = sizeof *in4;
-  }
+  const socklen_t len = to_sockaddr(a, s.o.target.port, ss);
   if (::bind(s.listen_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(s.listen_fd, 64) != 0)
     fail(std::strerror(errno));
   sockaddr_storage bound{};

@@ -64,6 +64,22 @@ std::optional<IpAddress> ip_of(const sockaddr* sa) {
   return std::nullopt;
 }
 
+unsigned to_sockaddr(const IpAddress& a, int port, sockaddr_storage& out) {
+  out = {};
+  if (a.v6) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&out);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    std::memcpy(&in6->sin6_addr, a.bytes.data(), 16);
+    return sizeof *in6;
+  }
+  auto* in4 = reinterpret_cast<sockaddr_in*>(&out);
+  in4->sin_family = AF_INET;
+  in4->sin_port = htons(static_cast<std::uint16_t>(port));
+  std::memcpy(&in4->sin_addr, a.bytes.data(), 4);
+  return sizeof *in4;
+}
+
 bool NetworkRange::contains(const IpAddress& a) const noexcept {
   if (a.v6 != base.v6) return false;
   int bits = prefix;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 struct sockaddr;
+struct sockaddr_storage;
 
 namespace onair {
 
@@ -24,6 +25,9 @@ struct IpAddress {
 std::optional<IpAddress> parse_ip(std::string_view s);
 // The peer of an accepted socket (AF_INET or AF_INET6; a v4-mapped v6 address is v4).
 std::optional<IpAddress> ip_of(const sockaddr* sa);
+
+// `a`:`port` as a socket address (AF_INET or AF_INET6); returns its length.
+unsigned to_sockaddr(const IpAddress& a, int port, sockaddr_storage& out);
 
 struct NetworkRange {
   IpAddress base;

@@ -46,20 +46,7 @@ AudioFormat RtpOutput::open(const AudioFormat& requested) {
     else ::setsockopt(fd_, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
   }
   sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (a.v6) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(static_cast<std::uint16_t>(target_.port));
-    std::memcpy(&in6->sin6_addr, a.bytes.data(), 16);
-    len = sizeof *in6;
-  } else {
-    auto* in4 = reinterpret_cast<sockaddr_in*>(&ss);
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons(static_cast<std::uint16_t>(target_.port));
-    std::memcpy(&in4->sin_addr, a.bytes.data(), 4);
-    len = sizeof *in4;
-  }
+  const socklen_t len = to_sockaddr(a, target_.port, ss);
   if (::connect(fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0) fail(std::string("connect: ") + std::strerror(errno));
   StreamEncoderParams p;
   p.codec = target_.codec;
