@@ -50,8 +50,10 @@ class Station final : public StationControl {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Alarms first, so it goes last: the station's threads (the as-run writer) raise and
+  // clear alarms until the Impl that owns them is gone.
   std::unique_ptr<Alarms> alarms_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace onair
