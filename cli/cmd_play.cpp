@@ -119,7 +119,8 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
     format = output->open(AudioFormat{});
     // Streams show each item's title, from the as-run records: kept even without a log.
     const bool titles = std::any_of(args.output.begin(), args.output.end(), [](const std::string& o) { return is_stream_output(o); });
-    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness(), titles ? output.get() : nullptr);
+    const auto now = [wall] { return wall->sys_now(); };  // the events' times (a rehearsal's shifted clock)
+    if (asrun) metered = std::make_unique<MeteredAsRun>(*asrun, tee->loudness(), titles ? output.get() : nullptr, now);
     else if (titles) metered = std::make_unique<MeteredAsRun>(discarded, tee->loudness(), output.get());
   } catch (const std::exception& e) {
     std::cerr << "onair: " << e.what() << "\n";

@@ -44,6 +44,7 @@ const std::vector<std::pair<AlarmKind, std::string_view>>& kind_names() {
       {AlarmKind::aircheck, "aircheck"},
       {AlarmKind::schedule_stuck, "schedule_stuck"},
       {AlarmKind::stream_down, "stream_down"},
+      {AlarmKind::output_behind, "output_behind"},
   };
   return names;
 }

@@ -39,6 +39,7 @@ enum class AlarmKind {
   aircheck,            // the air-check recorder failed
   schedule_stuck,      // loading schedules has not finished in time (a file on a hung share)
   stream_down,         // a stream output has had no server (icecast://) for alarms.stream_down_after
+  output_behind,       // a following output (a stream, a second card) fell behind: its queue dropped audio
 };
 
 // "silence", "device_lost", ... (the name used in logs, JSON and the command's arguments).

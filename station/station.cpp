@@ -19,6 +19,7 @@
 #include "station/day_pipeline.hpp"
 #include "station/disk_monitor.hpp"
 #include "station/inserts.hpp"
+#include "station/output_drops.hpp"
 #include "station/logging.hpp"
 #include "player/asrun/queue.hpp"
 #include "player/monitor/loudness_asrun.hpp"
@@ -50,6 +51,10 @@ class AlarmingAsRun final : public AsRunSink {
     if (r.status != AsRunStatus::failed) return;
     alarms_.raise(r.relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
                   fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
+  }
+  void event(const AsRunEvent& e) override {
+    inner_.event(e);
+    check_writing();
   }
   void retry() override {
     inner_.retry();
@@ -200,6 +205,9 @@ struct Station::Impl {
   std::optional<date::year_month_day> checked_tomorrow;
   std::int64_t last_underruns = 0, last_reopens = 0;
   std::vector<std::string> streams_down;  // the names in the stream_down alarm
+  std::map<std::string, FrameCount> queue_dropped;  // per following output, at the last check
+  std::vector<std::string> outputs_behind;           // the names in the output_behind alarm
+  std::chrono::steady_clock::time_point last_queue_drop{};
   FrameCount last_dropped = 0;
   std::chrono::steady_clock::time_point last_disk_check{};
   std::chrono::sys_time<std::chrono::hours> last_trim{};
@@ -341,7 +349,25 @@ struct Station::Impl {
       alarms.raise(AlarmKind::stream_down, fmt::format("{}", fmt::join(down, "; ")));
     }
     streams_down = std::move(names);
+    watch_queues(outs, steady);
   }
+
+  // A follower whose queue is full drops audio for itself alone (the master and the others
+  // play on): raised when one drops, re-raised when another starts to, cleared once none
+  // has dropped for alarms.stream_down_after.
+  void watch_queues(const std::vector<OutputStatus>& outs, std::chrono::steady_clock::time_point steady) {
+    QueueDrops drops = new_queue_drops(outs, queue_dropped, format.sample_rate);
+    if (!drops.names.empty()) {
+      last_queue_drop = steady;
+      if (!alarms.is_active(AlarmKind::output_behind) || drops.names != outputs_behind)
+        alarms.raise(AlarmKind::output_behind, drops.message);
+      outputs_behind = std::move(drops.names);
+    } else if (alarms.is_active(AlarmKind::output_behind) && steady - last_queue_drop >= config.alarms.stream_down_after) {
+      alarms.clear(AlarmKind::output_behind, "every output keeps up again");
+      outputs_behind.clear();
+    }
+  }
+
 
   // Dead air the schedule did not ask for: raise the alarm (once: it stays raised while the
   // output stays silent) and, with `fill`, move on to what follows. Only sound ends it.
@@ -517,7 +543,9 @@ int Station::run(std::stop_token stop) {
   options.end_status = AsRunStatus::interrupted;
   options.end_detail = "playout stopped";
   m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
-  m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness(), m.output.get());  // titles to streams
+  // Titles to the streams; their connections into the as-run log.
+  m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness(), m.output.get(),
+                                                 [&m] { return m.wall().sys_now(); });
   options.master = m.master;
   m.engine = std::make_unique<Engine>(timeline, *m.clock, *m.output, m.sources, &m.asrun_chain->engine_side(), m.format,
                                       options);

@@ -25,6 +25,13 @@ void AsRunFolder::ended(const AsRunRecord& r) {
   log_for(r.day).ended(r);
 }
 
+void AsRunFolder::event(const AsRunEvent& e) {
+  const auto local = zone_.zone()->to_local(e.at);
+  const std::string day = date::format("%F", date::floor<date::days>(local));
+  std::lock_guard lock(mutex_);
+  log_for(day).event(e);
+}
+
 void AsRunFolder::open(const std::string& day) {
   std::lock_guard lock(mutex_);
   log_for(day);

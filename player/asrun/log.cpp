@@ -51,7 +51,7 @@ std::vector<nlohmann::json> AsRunLog::unfinished(const std::filesystem::path& pa
     if (j.value("event", "") == "start") {
       open[key] = j;
       order.push_back(key);
-    } else {
+    } else if (!j.contains("event")) {  // a record ends its start; other events belong to no item
       open.erase(key);
     }
   }
@@ -124,6 +124,18 @@ void AsRunLog::ended(const AsRunRecord& r) {
   if (r.lufs) j["lufs"] = level(*r.lufs);
   if (r.true_peak_db) j["true_peak_db"] = level(*r.true_peak_db);
   append(j);
+}
+
+const char* to_string(AsRunEventKind kind) {
+  switch (kind) {
+    case AsRunEventKind::output_connected: return "output_connected";
+    case AsRunEventKind::output_disconnected: return "output_disconnected";
+  }
+  return "?";
+}
+
+void AsRunLog::event(const AsRunEvent& e) {
+  append({{"event", to_string(e.kind)}, {"at", local_.iso(e.at)}, {"output", e.output}, {"detail", e.detail}});
 }
 
 std::size_t AsRunLog::failures() const {

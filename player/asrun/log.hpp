@@ -46,6 +46,18 @@ struct AsRunRecord {
   bool aired = false;
 };
 
+// Something that happened to the station rather than to an item: a stream output lost or
+// found its server. A line of its own ("event": "output_disconnected", …) in the day's log.
+enum class AsRunEventKind { output_connected, output_disconnected };
+const char* to_string(AsRunEventKind kind);
+
+struct AsRunEvent {
+  AsRunEventKind kind = AsRunEventKind::output_connected;
+  TimePoint at;
+  std::string output;  // the output's name (never a password or token)
+  std::string detail;
+};
+
 // Whether everything handed to a log is in its file.
 struct AsRunHealth {
   bool ok = true;
@@ -61,6 +73,7 @@ class AsRunSink {
   virtual ~AsRunSink() = default;
   virtual void started(const AsRunRecord& r) = 0;  // the trace line
   virtual void ended(const AsRunRecord& r) = 0;    // the record
+  virtual void event(const AsRunEvent& e) = 0;     // any thread; links pass it on
   // Writes what is waiting (the station calls it from its tick). Never throws.
   virtual void retry() {}
   virtual AsRunHealth health() const { return {}; }
@@ -87,6 +100,7 @@ class AsRunLog final : public AsRunSink {
 
   void started(const AsRunRecord& r) override;
   void ended(const AsRunRecord& r) override;
+  void event(const AsRunEvent& e) override;
   void retry() override;
   AsRunHealth health() const override;
 
@@ -126,6 +140,8 @@ class AsRunFolder final : public AsRunSink {
   AsRunFolder(std::filesystem::path folder, const LocalDay& zone);
   void started(const AsRunRecord& r) override;
   void ended(const AsRunRecord& r) override;
+  // In the file of the local date the event happened on.
+  void event(const AsRunEvent& e) override;
   void retry() override;
   AsRunHealth health() const override;
   // Opens (and so recovers) the file of `day` now.

@@ -19,7 +19,9 @@ AsRunQueue::~AsRunQueue() {
   thread_.join();
 }
 
-void AsRunQueue::push(Kind kind, const AsRunRecord& r) {
+void AsRunQueue::event(const AsRunEvent& e) { push(Kind::event, {}, e); }
+
+void AsRunQueue::push(Kind kind, const AsRunRecord& r, const AsRunEvent& event) {
   try {
     std::unique_lock lock(mutex_);
     if (queue_.size() >= max_queued_) {
@@ -28,7 +30,7 @@ void AsRunQueue::push(Kind kind, const AsRunRecord& r) {
                                    queue_.size(), queue_.front().record.title, to_string(queue_.front().record.status));
       queue_.pop_front();
     }
-    queue_.push_back({kind, r});
+    queue_.push_back({kind, r, event});
   } catch (const std::exception& e) {  // out of memory: say so, never stop playout
     named_logger("asrun")->error("as-run record not kept ({}): '{}'", e.what(), r.title);
     return;
@@ -71,6 +73,7 @@ void AsRunQueue::run() {
         switch (e.kind) {
           case Kind::started: inner_.started(e.record); break;
           case Kind::ended: inner_.ended(e.record); break;
+          case Kind::event: inner_.event(e.event); break;
           case Kind::retry: inner_.retry(); break;
         }
       } catch (const std::exception& ex) {

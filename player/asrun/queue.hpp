@@ -28,18 +28,20 @@ class AsRunQueue final : public AsRunSink {
 
   void started(const AsRunRecord& r) override { push(Kind::started, r); }
   void ended(const AsRunRecord& r) override { push(Kind::ended, r); }
+  void event(const AsRunEvent& e) override;
   // Asks the writer thread to retry what the sink holds; returns at once.
   void retry() override;
   // The sink's health, with what still waits here counted as pending.
   AsRunHealth health() const override;
 
  private:
-  enum class Kind { started, ended, retry };
+  enum class Kind { started, ended, event, retry };
   struct Entry {
     Kind kind;
     AsRunRecord record;
+    AsRunEvent event{};
   };
-  void push(Kind kind, const AsRunRecord& r);
+  void push(Kind kind, const AsRunRecord& r, const AsRunEvent& event = {});
   void run();
 
   AsRunSink& inner_;

@@ -12,11 +12,13 @@
 // after the engine ends the item (the processor's look-ahead, the tee's ring). A meter that
 // does not answer in time leaves the record without loudness rather than holding the log.
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "player/asrun/log.hpp"
 #include "player/asrun/queue.hpp"
 #include "player/monitor/loudness_meter.hpp"
+#include "player/output/asrun_events.hpp"
 #include "player/output/titles.hpp"
 
 namespace onair {
@@ -26,6 +28,7 @@ class LoudnessMarks final : public AsRunSink {
   LoudnessMarks(AsRunSink& inner, std::shared_ptr<LoudnessMeter> meter) : inner_(inner), meter_(std::move(meter)) {}
   void started(const AsRunRecord& r) override;
   void ended(const AsRunRecord& r) override;
+  void event(const AsRunEvent& e) override { inner_.event(e); }
   void retry() override { inner_.retry(); }
   AsRunHealth health() const override { return inner_.health(); }
 
@@ -42,6 +45,7 @@ class LoudnessStamp final : public AsRunSink {
       : inner_(inner), meter_(std::move(meter)), wait_(wait) {}
   void started(const AsRunRecord& r) override { inner_.started(r); }
   void ended(const AsRunRecord& r) override;
+  void event(const AsRunEvent& e) override { inner_.event(e); }
   void retry() override { inner_.retry(); }
   AsRunHealth health() const override { return inner_.health(); }
 
@@ -52,20 +56,38 @@ class LoudnessStamp final : public AsRunSink {
   bool late_ = false;  // the meter missed a deadline: wait briefly until it answers again
 };
 
-// The whole chain of a session in front of `disk`; with `titles`, each item's title also goes
-// to that output's streams (player/output/titles). Close the output (and so the meter) before
-// this goes: its queue then writes what waits without waiting for measurements.
+// The whole chain of a session in front of `disk`; with `streams`, each item's title also goes
+// to that output's streams (player/output/titles) and, given `now` (the wall clock), their
+// connections lost and made come back as as-run events. Close the output (and so the meter)
+// before this goes: its queue then writes what waits without waiting for measurements.
 class MeteredAsRun {
  public:
-  MeteredAsRun(AsRunSink& disk, std::shared_ptr<LoudnessMeter> meter, Output* titles = nullptr)
-      : stamp_(disk, meter), titles_(stamp_, titles), queue_(titles_), marks_(queue_, std::move(meter)) {}
+  MeteredAsRun(AsRunSink& disk, std::shared_ptr<LoudnessMeter> meter, Output* streams = nullptr,
+               std::function<TimePoint()> now = {})
+      : watching_(streams != nullptr && static_cast<bool>(now)),
+        stamp_(disk, meter),
+        titles_(stamp_, streams),
+        queue_(titles_),
+        marks_(queue_, std::move(meter)),
+        events_(queue_, std::move(now)),
+        streams_(streams) {
+    if (watching_ && streams_) streams_->watch(&events_);
+  }
+  ~MeteredAsRun() {
+    if (watching_ && streams_) streams_->watch(nullptr);
+  }
+  MeteredAsRun(const MeteredAsRun&) = delete;
+  MeteredAsRun& operator=(const MeteredAsRun&) = delete;
   AsRunSink& engine_side() noexcept { return marks_; }
 
  private:
+  const bool watching_;  // first: decided before `now` moves into events_
   LoudnessStamp stamp_;
   OutputTitles titles_;
   AsRunQueue queue_;
   LoudnessMarks marks_;
+  AsRunOutputEvents events_;
+  Output* streams_;
 };
 
 }  // namespace onair

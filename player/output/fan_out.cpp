@@ -45,6 +45,11 @@ void FanOutOutput::close() {
   for (auto& out : followers_) out->close();
 }
 
+void FanOutOutput::watch(OutputEvents* events) {
+  primary_->watch(events);
+  for (auto& out : followers_) out->watch(events);
+}
+
 void FanOutOutput::post_title(FrameCount at, const std::string& title) {
   primary_->post_title(at, title);
   for (auto& out : followers_) out->post_title(at, title);

@@ -31,6 +31,7 @@ class FanOutOutput final : public Output {
   // "pa:system + icecast://127.0.0.1:8000/onair.mp3"
   std::string describe() const override;
   void post_title(FrameCount at, const std::string& title) override;
+  void watch(OutputEvents* events) override;
   void collect_status(std::vector<OutputStatus>& into) const override;
 
   std::size_t followers() const noexcept { return followers_.size(); }

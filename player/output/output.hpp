@@ -57,6 +57,25 @@ struct OutputStatus {
   std::int64_t listeners_served = 0, listeners_dropped = 0, refused = 0;
   std::string last_error;
   std::chrono::steady_clock::time_point since{};  // of `connected` as it is (streams)
+  FrameCount queue_dropped = 0;  // a follower: audio its full queue lost (the sink fell behind the master)
+};
+
+// A stream's connection changing, for the broadcast record (as-run "output_connected" /
+// "output_disconnected" lines).
+enum class OutputEventKind { connected, disconnected };
+
+struct OutputEvent {
+  OutputEventKind kind = OutputEventKind::connected;
+  std::string output;  // describe(): never a password or token
+  std::string detail;  // why it went (the server's error), how long it took to come back
+};
+
+// Where sinks report events. Called on the sink's own thread (a follower's worker), never
+// the engine's or a real-time thread; implementations are thread-safe and return quickly.
+class OutputEvents {
+ public:
+  virtual ~OutputEvents() = default;
+  virtual void output_event(const OutputEvent& e) = 0;
 };
 
 class Output {
@@ -106,6 +125,10 @@ class Output {
 
   // Appends this sink's status (a fan-out: every sink's). Any thread.
   virtual void collect_status(std::vector<OutputStatus>& into) const;
+
+  // Where this sink (a wrapper: every sink inside) reports its events from now on; null
+  // stops them. Any thread; `events` must outlive the sink's open session (close first).
+  virtual void watch(OutputEvents* events) { (void)events; }
 };
 
 }  // namespace onair

@@ -50,6 +50,7 @@ class ProcessedOutput final : public Output {
   bool realtime() const override { return inner_->realtime(); }
   std::string describe() const override { return inner_->describe(); }
   void post_title(FrameCount at, const std::string& title) override { inner_->post_title(at, title); }
+  void watch(OutputEvents* events) override { inner_->watch(events); }
   void collect_status(std::vector<OutputStatus>& into) const override { inner_->collect_status(into); }
 
   // The processor's frames of delay (0 before open()).

@@ -206,7 +206,10 @@ void QueuedOutput::post_title(FrameCount at, const std::string& title) {
 void QueuedOutput::collect_status(std::vector<OutputStatus>& into) const {
   const std::size_t first = into.size();
   inner_->collect_status(into);
-  if (into.size() > first) into[first].dropped_frames += stats().dropped_frames;
+  if (into.size() <= first) return;
+  const FrameCount queue = stats().dropped_frames;
+  into[first].dropped_frames += queue;
+  into[first].queue_dropped += queue;
 }
 
 }  // namespace onair

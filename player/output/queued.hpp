@@ -53,6 +53,7 @@ class QueuedOutput final : public Output {
   void post_title(FrameCount at, const std::string& title) override;
   // The sink's, with this queue's drops added.
   void collect_status(std::vector<OutputStatus>& into) const override;
+  void watch(OutputEvents* events) override { inner_->watch(events); }
 
   Output& inner() noexcept;
 

@@ -59,6 +59,7 @@ class TeeOutput final : public Output {
   bool realtime() const override { return inner_->realtime(); }
   std::string describe() const override { return inner_->describe(); }
   void post_title(FrameCount at, const std::string& title) override { inner_->post_title(at, title); }
+  void watch(OutputEvents* events) override { inner_->watch(events); }
   void collect_status(std::vector<OutputStatus>& into) const override { inner_->collect_status(into); }
 
   // The taps of the current (or last) session; nullptr when not configured or not open yet.

@@ -17,6 +17,7 @@ class OutputTitles final : public AsRunSink {
   OutputTitles(AsRunSink& inner, Output* output) : inner_(inner), output_(output) {}
   void started(const AsRunRecord& r) override;
   void ended(const AsRunRecord& r) override { inner_.ended(r); }
+  void event(const AsRunEvent& e) override { inner_.event(e); }
   void retry() override { inner_.retry(); }
   AsRunHealth health() const override { return inner_.health(); }
 
@@ -30,6 +31,7 @@ class DiscardedAsRun final : public AsRunSink {
  public:
   void started(const AsRunRecord&) override {}
   void ended(const AsRunRecord&) override {}
+  void event(const AsRunEvent&) override {}
 };
 
 }  // namespace onair

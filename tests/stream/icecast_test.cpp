@@ -1,6 +1,7 @@
 // Icecast push (`--output icecast://…`) against a real Icecast 2 server, with ffmpeg as the
 // listener: the stream carries what aired, in order, without gaps; a server that dies and
-// comes back is rejoined within the backoff while the clock master plays on untouched;
+// comes back is rejoined within the backoff while the clock master plays on untouched (a
+// JACK device: no underrun, hard starts on time) and the as-run log records the outage;
 // bad URLs are refused with a message naming the bad part.
 #include <gtest/gtest.h>
 
@@ -9,8 +10,12 @@
 #include <cmath>
 #include <thread>
 
+#include <date/date.h>
+#include <regex>
+
 #include "player/output/stream/icecast_url.hpp"
 #include "support/icecast_server.hpp"
+#include "support/jack_server.hpp"
 #include "support/stream_checks.hpp"
 #include "support/test_media.hpp"
 
@@ -176,6 +181,68 @@ TEST_F(IcecastPush, AServerThatDiesIsRejoinedWhileTheMasterPlaysOn) {
   // it, as `play --from` starts a little after 06:00), not cut or failed by the stream.
   EXPECT_TRUE(ended["status"] == "played" || ended["status"] == "joined") << ended.dump();
   EXPECT_GT(ended["played_s"].get<double>(), 13.5) << ended.dump();
+  // The broadcast record says when the stream went and came back, without the password.
+  std::vector<std::string> events;
+  for (const auto& j : records)
+    if (j.value("event", "").rfind("output_", 0) == 0) {
+      events.push_back(j["event"]);
+      EXPECT_EQ(j["output"], "icecast://127.0.0.1:" + std::to_string(server->port()) + "/onair.mp3") << j.dump();
+      EXPECT_EQ(j.dump().find(IcecastServer::kSourcePassword), std::string::npos) << j.dump();
+      EXPECT_TRUE(j.contains("at")) << j.dump();
+    }
+  ASSERT_GE(events.size(), 3u) << log;
+  EXPECT_EQ(events[0], "output_connected");
+  EXPECT_EQ(events[1], "output_disconnected");
+  EXPECT_EQ(events.back(), "output_connected");
+}
+
+// The same outage with a real-time sound card as the clock master (JACK's dummy device):
+// the card never runs short and a hard start after the outage airs on time.
+TEST_F(IcecastPush, AnOutageNeverTouchesTheSoundCard) {
+  JackServer jack(48000);
+  if (!jack.error().empty()) GTEST_SKIP() << jack.error();
+  make_tone(dir / "media/first.wav", 440, 10);
+  make_tone(dir / "media/second.wav", 660, 3);
+  using namespace std::chrono;
+  const auto at = time_point_cast<milliseconds>(system_clock::now() + 4s);
+  const auto clock_text = [](system_clock::time_point t) {
+    const auto tm = time_point_cast<milliseconds>(t);
+    return date::format("%T", tm - date::floor<date::days>(tm));
+  };
+  const std::string day = date::format("%F", date::floor<date::days>(at));
+  write_file(dir / (day + ".yaml"), "timezone: UTC\nprograms:\n  - id: first\n    at: \"" + clock_text(at) +
+                                         "\"\n    items: [{file: first.wav}]\n  - id: second\n    at: \"" +
+                                         clock_text(at + 10s) + "\"\n    items: [{file: second.wav}]\n");
+  Child onair({ONAIR_BINARY, "--log-level", "info", "play", (dir / (day + ".yaml")).string(), "--media-root",
+               (dir / "media").string(), "--output", "pa:system", "--output", server->source_url("/onair.mp3"),
+               "--asrun", (dir / "asrun.jsonl").string()},
+              dir / "onair.log");
+  ASSERT_GT(onair.pid, 0);
+  const auto log = [&] { return capture("cat " + shell_quote((dir / "onair.log").string())).output; };
+  ASSERT_TRUE(wait_until([&] { return mounted("/onair.mp3"); }, 20s)) << log();
+  std::this_thread::sleep_until(at + 2s);
+  server->kill();
+  std::this_thread::sleep_for(500ms);
+  server->start();
+  EXPECT_TRUE(wait_until([&] { return mounted("/onair.mp3"); }, 10s)) << log();
+  ASSERT_TRUE(onair.wait(40s)) << log();
+  const std::string text = log();
+  std::smatch m;
+  const std::regex stopped("stopped after .*; (\\d+) failures, (\\d+) underruns");
+  ASSERT_TRUE(std::regex_search(text, m, stopped)) << text;
+  EXPECT_EQ(m[2], "0") << "the sound card ran short while the stream was down:\n" << text;
+  int programmes = 0;
+  bool lost = false, back = false;
+  for (const auto& j : read_json_lines(dir / "asrun.jsonl")) {
+    lost |= j.value("event", "") == "output_disconnected";
+    back |= lost && j.value("event", "") == "output_connected";
+    if (j.contains("event") || j["program"] == "") continue;
+    ++programmes;
+    EXPECT_EQ(j["status"], "played") << j.dump();
+    EXPECT_LE(std::abs(j["offset_ms"].get<int>()), 5) << j.dump() << "\n" << text;
+  }
+  EXPECT_EQ(programmes, 2) << text;
+  EXPECT_TRUE(lost && back) << text;
 }
 
 }  // namespace

@@ -156,12 +156,14 @@ void PortAudioOutput::write(const float* interleaved, FrameCount frames) {
 
 void PortAudioOutput::drain() {
   if (!stream_) return;
+  // Nothing more comes: the callback that takes the last frames short of its buffer is the
+  // end of the programme, not an underrun (and nor are the empty ones after it).
+  stream_->set_quiet(true);
   const MonoTime deadline = sleeper().now() + options_.buffer + options_.heartbeat_timeout;
   while (shared_->next_frame.load() < written_.load() && sleeper().now() < deadline) {
     if (!check_alive()) return;
     sleeper().sleep_for(milliseconds(5));
   }
-  if (stream_) stream_->set_quiet(true);  // the empty ring from here on is intended
 }
 
 void PortAudioOutput::close() {

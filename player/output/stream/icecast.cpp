@@ -69,6 +69,8 @@ AudioFormat IcecastOutput::open(const AudioFormat& requested) {
   next_try_ = options_.now();  // the first write connects
   backoff_ = options_.first_retry;
   written_.store(0);
+  down_reported_ = false;
+  down_since_ = options_.now();
   {
     std::lock_guard lock(mutex_);
     state_.connected = false;
@@ -151,7 +153,18 @@ bool IcecastOutput::connect() {
     title_pending_ = !title_.empty();
   }
   output_log()->info("{}: connected", describe_);
+  if (down_reported_) {
+    const auto down = std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - down_since_);
+    report(OutputEventKind::connected, fmt::format("back after {:.1f} s without the server", down.count() / 1000.0));
+  } else {
+    report(OutputEventKind::connected, "");
+  }
+  down_reported_ = false;
   return true;
+}
+
+void IcecastOutput::report(OutputEventKind kind, std::string detail) {
+  if (OutputEvents* events = events_.load()) events->output_event(OutputEvent{kind, describe_, std::move(detail)});
 }
 
 void IcecastOutput::lost(const std::string& why) {
@@ -169,6 +182,12 @@ void IcecastOutput::lost(const std::string& why) {
     state_.connected = false;
   }
   output_log()->warn("{}: {} {}; next try in {} ms", describe_, was ? "lost:" : "cannot connect:", why, wait.count());
+  // Once per outage: a lost connection, or the first attempt that fails after open().
+  if (was || !down_reported_) {
+    if (was) down_since_ = options_.now();
+    report(OutputEventKind::disconnected, (was ? "lost: " : "cannot connect: ") + why);
+    down_reported_ = true;
+  }
 }
 
 void IcecastOutput::write(const float* interleaved, FrameCount frames) {

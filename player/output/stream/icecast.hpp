@@ -54,6 +54,8 @@ class IcecastOutput final : public Output {
   std::string describe() const override { return describe_; }
   void post_title(FrameCount, const std::string& title) override { set_title(title); }
   void collect_status(std::vector<OutputStatus>& into) const override;
+  // Reports each connection made and each lost (or, after open, the first attempt that fails).
+  void watch(OutputEvents* events) override { events_.store(events); }
 
   // Any thread.
   StreamState state() const;
@@ -65,6 +67,7 @@ class IcecastOutput final : public Output {
   struct Handle;
   bool connect();
   void lost(const std::string& why);
+  void report(OutputEventKind kind, std::string detail);
 
   IcecastOptions options_;
   std::string describe_;
@@ -74,6 +77,10 @@ class IcecastOutput final : public Output {
   std::chrono::steady_clock::time_point next_try_{};
   std::chrono::milliseconds backoff_;
   std::atomic<FrameCount> written_{0};
+  std::atomic<OutputEvents*> events_{nullptr};
+  // The writing thread's: whether the events said "disconnected" last, and since when.
+  bool down_reported_ = false;
+  std::chrono::steady_clock::time_point down_since_{};
   mutable std::mutex mutex_;  // state_, title_
   StreamState state_;
   std::string title_;
