@@ -16,6 +16,15 @@ namespace {
 
 constexpr int kUsage = 2;
 
+void add_speech_options(CLI::App* cmd, CommonOptions& common) {
+  cmd->add_option("--speech-cache", common.speech_cache,
+                  "Folder of rendered speech (default: $XDG_CACHE_HOME/onair/speech)")
+      ->type_name("DIR");
+  cmd->add_option("--speech-dictionary", common.speech_dictionary,
+                  "The station's abbreviations for speech (YAML: 'UBND: ủy ban nhân dân')")
+      ->type_name("FILE");
+}
+
 void add_common(CLI::App* cmd, CommonOptions& common) {
   cmd->add_option("--media-root", common.media_root, "Folder that media paths are relative to")
       ->type_name("DIR");
@@ -26,6 +35,7 @@ void add_common(CLI::App* cmd, CommonOptions& common) {
                   "Media probe cache file (default: $XDG_CACHE_HOME/onair/probe-cache.json)")
       ->type_name("FILE");
   cmd->add_flag("--no-probe-cache", common.no_probe_cache, "Probe every file afresh, keep no cache");
+  add_speech_options(cmd, common);
 }
 
 }  // namespace
@@ -82,6 +92,21 @@ int run_cli(int argc, char** argv) {
   play->add_option("--asrun", play_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
   play->add_option("--from", play_args.from, "Rehearse: play in real time as if the clock said T now")->type_name("T");
   add_common(play, common);
+
+  SayArgs say_args;
+  auto* say = app.add_subcommand("say", "Read a text aloud with Vietnamese text-to-speech (espeak-ng), as a `say:` item would:\n"
+                                        "numbers, dates, times and abbreviations are read as words (docs/speech.md).\n"
+                                        "Without --out, prints the rendered WAV in the speech cache.\n"
+                                        "Example: onair say \"UBND xã thông báo: 7h30 ngày 26/11 họp tại hội trường\" --out tin.wav");
+  say->add_option("TEXT", say_args.text, "The text (UTF-8); - reads standard input");
+  say->add_option("--file", say_args.file, "Read the text from this UTF-8 file")->type_name("FILE");
+  say->add_option("--voice", say_args.voice, "vi, vi-VN-x-central or vi-VN-x-south")->capture_default_str();
+  say->add_option("--rate", say_args.rate, "Words per minute (80-450)")->capture_default_str()->check(CLI::Range(80, 450));
+  say->add_option("--pitch", say_args.pitch, "0-100")->capture_default_str()->check(CLI::Range(0, 100));
+  say->add_option("--variant", say_args.variant, "male, female, or an espeak-ng variant (m3, f2, ...)");
+  say->add_option("--out", say_args.out, "Write the speech to this WAV file")->type_name("FILE.wav");
+  say->add_flag("--print-text", say_args.print_text, "Print what would be read (one line, words only); render nothing");
+  add_speech_options(say, common);
 
   auto* devices = app.add_subcommand("devices", "List PortAudio output devices (for --output pa:NAME).\n"
                                                 "Example: onair devices");
@@ -154,6 +179,7 @@ int run_cli(int argc, char** argv) {
     if (render->parsed()) return cmd_render(render_args, common);
     if (play->parsed()) return cmd_play(play_args, common);
     if (devices->parsed()) return cmd_devices();
+    if (say->parsed()) return cmd_say(say_args, common);
     if (report->parsed()) return cmd_report(report_file, report_csv);
     if (run->parsed()) return cmd_run(run_config, app.get_option("--log-level")->count() ? std::optional(log.level) : std::nullopt);
     for (const auto& [name, cmd] : control_commands)

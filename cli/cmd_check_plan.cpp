@@ -7,6 +7,7 @@
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"
 #include "cli/plan_report.hpp"
+#include "cli/speech_setup.hpp"
 
 namespace onair {
 namespace {
@@ -15,9 +16,10 @@ void print_diagnostics(const Diagnostics& diags, std::ostream& out) {
   for (const auto& d : diags.items()) out << d.format() << "\n";
 }
 
-LoadOptions load_options(const CommonOptions& common) {
+LoadOptions load_options(const CommonOptions& common, SpeechRenderer* speech) {
   LoadOptions options;
   options.media_root = common.media_root;
+  options.speech = speech;
   return options;
 }
 
@@ -25,10 +27,12 @@ LoadOptions load_options(const CommonOptions& common) {
 
 int cmd_check(const std::vector<std::string>& schedules, const CommonOptions& common) {
   auto prober = make_media_prober(common, true);
+  auto speech = make_speech_cache(common);
+  if (!speech) return 1;
   bool any_errors = false;
   for (const auto& file : schedules) {
     Diagnostics diags;
-    auto day = load_day(file, load_options(common), *prober, diags);
+    auto day = load_day(file, load_options(common, speech.get()), *prober, diags);
     print_diagnostics(diags, std::cout);
     std::size_t programs = 0, items = 0;
     if (day) {
@@ -46,8 +50,10 @@ int cmd_check(const std::vector<std::string>& schedules, const CommonOptions& co
 
 int cmd_plan(const std::string& schedule, bool json, const CommonOptions& common) {
   auto prober = make_media_prober(common, true);
+  auto speech = make_speech_cache(common);
+  if (!speech) return 1;
   Diagnostics diags;
-  auto day = load_day(schedule, load_options(common), *prober, diags);
+  auto day = load_day(schedule, load_options(common, speech.get()), *prober, diags);
   print_diagnostics(diags, std::cerr);
   if (!day || !day->day) return 1;
   if (json) std::cout << plan_json(*day).dump(2) << "\n";

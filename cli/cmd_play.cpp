@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"
+#include "cli/speech_setup.hpp"
 #include "player/output/portaudio/devices.hpp"
 #include "player/monitor/loudness_asrun.hpp"
 #include "player/output/processed.hpp"
@@ -86,7 +87,9 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   SignalStopper signals;  // first, so every thread started below inherits the blocked mask
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play");
+  auto speech = make_speech_cache(common);
+  if (!speech) return 1;
+  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "play", speech.get());
   if (!playout) return 1;
   // The given day's, not the timeline's first (yesterday): `--from 06:00` is on its date.
   const LocalDay day(playout->main().schedule.timezone, playout->main().schedule.date);

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "station/logging.hpp"
 #include "cli/media_probing.hpp"
+#include "cli/speech_setup.hpp"
 #include "player/engine/engine.hpp"
 #include "player/monitor/loudness_asrun.hpp"
 #include "player/output/processed.hpp"
@@ -20,7 +21,9 @@ namespace onair {
 int cmd_render(const RenderArgs& args, const CommonOptions& common) {
   auto log = logger("app");
   auto prober = make_media_prober(common);
-  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "render");
+  auto speech = make_speech_cache(common);
+  if (!speech) return 1;
+  auto playout = load_timeline_for_playout(args.schedule, common.media_root, *prober, "render", speech.get());
   if (!playout) return 1;
   // The day the command names is the one whose date `--from`/`--to` times refer to.
   const LocalDay day(playout->main().schedule.timezone, playout->main().schedule.date);

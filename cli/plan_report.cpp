@@ -19,8 +19,10 @@ const char* status_name(PlanStatus s) {
   return "?";
 }
 
-const char* kind_name(ItemKind k) {
-  switch (k) {
+const char* kind_name(const Item& item) {
+  if (item.speech) return "say";  // rendered or not
+  switch (item.kind) {
+    case ItemKind::speech: return "say";
     case ItemKind::file: return "file";
     case ItemKind::relay: return "relay";
     case ItemKind::silence: return "silence";
@@ -109,7 +111,11 @@ std::string plan_text(const LoadedDay& d) {
     for (std::size_t i = pp.first_item; i < pp.first_item + pp.item_count; ++i) {
       const PlannedItem& pi = d.plan.items[i];
       const Item& item = p.items[pi.item];
-      std::string source = item.kind == ItemKind::silence ? "" : "  ← " + item.source;
+      std::string source = item.kind == ItemKind::silence ? ""
+                           : item.speech ? "  ← " + std::string(item.generated ? "rendered " : "") +
+                                               (item.speech->text_file.empty() ? "speech" : item.speech->text_file) +
+                                               " (" + item.speech->voice.voice + ")"
+                                         : "  ← " + item.source;
       std::string status;
       if (pi.status != PlanStatus::play) status = "  !! " + pi.note;
       if (pi.unknown_length) status += "  !! length unknown";
@@ -137,7 +143,7 @@ nlohmann::json plan_json(const LoadedDay& d) {
       const Item& item = p.items[pi.item];
       nlohmann::json j = {{"index", pi.item},
                           {"title", item.display_title()},
-                          {"kind", kind_name(item.kind)},
+                          {"kind", kind_name(item)},
                           {"source", item.source},
                           {"start", day.iso(pi.start)},
                           {"end", day.iso(pi.end)},
@@ -147,6 +153,13 @@ nlohmann::json plan_json(const LoadedDay& d) {
                           {"status", status_name(pi.status)}};
       if (!pi.note.empty()) j["note"] = pi.note;
       if (pi.unknown_length) j["length_unknown"] = true;
+      if (item.speech) {
+        const SpeechSpec& sp = *item.speech;
+        j["speech"] = {{"voice", sp.voice.voice}, {"rate_wpm", sp.voice.rate_wpm}, {"pitch", sp.voice.pitch},
+                       {"variant", sp.voice.variant}, {"rendered", item.generated}};
+        if (!sp.text_file.empty()) j["speech"]["text_file"] = sp.text_file;
+        else j["speech"]["text"] = sp.text;
+      }
       j["loudness"] = loudness_json(item_loudness(s, d.media, p, item));
       items.push_back(std::move(j));
     }

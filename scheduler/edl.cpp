@@ -144,7 +144,8 @@ class EdlBuilder {
     const Program& p = t_.merged().programs[pi.program];
     const Item& item = p.items[pi.item];
     Segment s;
-    s.kind = item.kind == ItemKind::file ? Segment::Kind::file
+    // An unrendered spoken item (its error is reported) airs as a missing file would.
+    s.kind = item.kind == ItemKind::file || item.kind == ItemKind::speech ? Segment::Kind::file
              : item.kind == ItemKind::relay ? Segment::Kind::relay
                                             : Segment::Kind::silence;
     s.source = item.kind == ItemKind::silence ? "" : item.source;
@@ -157,7 +158,7 @@ class EdlBuilder {
     s.label.planned = pi.end - pi.start;
     s.label.note = pi.note;
     s.start = mapper_.frame_of(pi.start);
-    if (pi.status == PlanStatus::skipped || (pi.unknown_length && item.kind == ItemKind::file)) {
+    if (pi.status == PlanStatus::skipped || (pi.unknown_length && (item.kind == ItemKind::file || item.kind == ItemKind::speech))) {
       s.unavailable = pi.status != PlanStatus::skipped;
       s.end = s.start;
       s.skipped = true;

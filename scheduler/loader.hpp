@@ -20,6 +20,9 @@ struct LoadOptions {
   // low enough that a runaway or hostile file is refused before it costs time and memory.
   std::size_t max_programs = 10'000;
   std::size_t max_items = 100'000;
+  // Renders `say:` items ahead of air (player/speech: espeak-ng behind its cache); without
+  // one, spoken items are errors.
+  SpeechRenderer* speech = nullptr;
 };
 
 // Returns the schedule when it could be built, even with errors in some entries (so

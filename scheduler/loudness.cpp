@@ -70,7 +70,7 @@ ItemLoudness item_loudness(const Schedule& day, const MediaTable& media, const P
   out.settings = *settings;
   out.mode = ItemLoudness::Mode::agc;
   if (item.kind != ItemKind::file) return out;
-  const auto path = resolve_media_path(day.media_root, item.source).path;
+  const auto path = resolve_item_file(day.media_root, item.source, item.generated).path;
   if (auto it = media.files.find(path); it != media.files.end())
     if (auto m = it->second.loudness.find(cue_range_of(item)); m != it->second.loudness.end()) {
       out.mode = ItemLoudness::Mode::measured;

@@ -57,6 +57,11 @@ ResolvedPath resolve_media_path(const fs::path& media_root, const std::string& r
                                      : " and the extra media roots " + allowed)};
 }
 
+ResolvedPath resolve_item_file(const fs::path& media_root, const std::string& source, bool generated) {
+  if (generated) return {fs::path(source).lexically_normal(), {}};
+  return resolve_media_path(media_root, source);
+}
+
 std::string to_nfc(const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);

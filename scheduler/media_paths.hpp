@@ -18,6 +18,10 @@ struct ResolvedPath {
 // outside the root and outside every extra media root. A missing file is not refused.
 ResolvedPath resolve_media_path(const std::filesystem::path& media_root, const std::string& relative);
 
+// An item's file: under the media root, or for a generated item (speech rendered into the
+// cache) its absolute path as is.
+ResolvedPath resolve_item_file(const std::filesystem::path& media_root, const std::string& source, bool generated);
+
 // Folders besides the media root that files may resolve into through symbolic links
 // (a mounted archive). Process-wide: set once at startup from --extra-media-root and the
 // station config's `extra_media_roots:`, read by every resolve_media_path.

@@ -4,6 +4,17 @@ namespace onair {
 
 std::string Item::display_title() const {
   if (!title.empty()) return title;
+  if (speech) {
+    // The first words of what is read (whole UTF-8 characters).
+    const std::string& text = speech->text.empty() ? speech->text_file : speech->text;
+    std::size_t cut = 0, chars = 0;
+    while (cut < text.size() && chars < 40) {
+      ++cut;
+      while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
+      ++chars;
+    }
+    return "say: " + text.substr(0, cut) + (cut < text.size() ? "…" : "");
+  }
   switch (kind) {
     case ItemKind::file:
       return std::filesystem::path(source).filename().string();
@@ -11,6 +22,8 @@ std::string Item::display_title() const {
       return "relay " + source;
     case ItemKind::silence:
       return "silence";
+    case ItemKind::speech:
+      return "say";
   }
   return {};
 }

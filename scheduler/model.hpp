@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scheduler/diagnostics.hpp"
+#include "scheduler/speech.hpp"
 #include "scheduler/timecode.hpp"
 
 namespace onair {
@@ -17,7 +18,8 @@ namespace onair {
 enum class StartMode { hard, soft };
 enum class Between { silence, fill };
 enum class FillOrder { shuffle, sequential };
-enum class ItemKind { file, relay, silence };
+// `speech` until render_speech() has made it a file item on its rendered WAV.
+enum class ItemKind { file, relay, silence, speech };
 
 // A `loudness:` key as written on a day (or template, or the station config), a programme
 // or an item (docs/loudness.md). Unset fields come from the level above; `off` turns
@@ -40,6 +42,10 @@ struct Item {
   std::string fallback;              // relay fallback file, relative to the media root
   std::uint64_t uid = 0;             // stable identity across re-plans (set by Timeline)
   std::optional<LoudnessSpec> loudness;
+  // `say:` / `say_file:`: what is read, kept once rendered (then kind is file, `source` the
+  // rendered WAV's absolute path and `generated` set: it is not under the media root).
+  std::optional<SpeechSpec> speech;
+  bool generated = false;
 
   SourceMark mark;  // the item's first key
   SourceMark source_mark, in_mark, out_mark, crossfade_mark, duration_mark, fallback_mark;

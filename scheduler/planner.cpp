@@ -22,6 +22,8 @@ ItemLength natural_length(const Item& item, TimePoint start, const LocalDay& day
       if (item.duration) return {*item.duration, Duration{0}, false};
       if (item.until) return {day.next_at(*item.until, start).time - start, Duration{0}, false};
       return {Duration{0}, Duration{0}, true};
+    case ItemKind::speech:  // not rendered (an error says why)
+      return {Duration{0}, Duration{0}, true};
     case ItemKind::file: {
       const auto media = media_duration(item);
       const Duration in = item.cue_in.value_or(Duration{0});

@@ -8,9 +8,11 @@ namespace onair {
 namespace {
 
 const std::vector<std::string> kProgramKeys = {"id", "title", "at", "start", "end", "items", "days", "omit", "loudness"};
-const std::vector<std::string> kItemKeys = {"file",     "relay",     "silence", "title", "in",
-                                            "out",      "fade_in",   "fade_out", "gain", "crossfade",
-                                            "duration", "until",     "fallback", "loudness"};
+const std::vector<std::string> kItemKeys = {
+    "file",      "relay",    "silence",  "say",  "say_file", "title", "in",    "out",     "fade_in",
+    "fade_out",  "gain",     "crossfade", "duration", "until", "fallback", "loudness", "voice", "rate",
+    "pitch",     "variant"};
+const char* const kKindList = "'file:', 'relay:', 'silence:', 'say:' or 'say_file:'";
 
 bool is_relay_url(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
@@ -27,17 +29,17 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
     return it == keys.end() ? nullptr : &it->second;
   };
 
-  const char* kinds[] = {"file", "relay", "silence"};
+  const char* kinds[] = {"file", "relay", "silence", "say", "say_file"};
   std::vector<const char*> present;
   for (const char* k : kinds)
     if (get(k)) present.push_back(k);
   if (present.empty()) {
-    r.diags().error(item.mark, "an item needs one of 'file:', 'relay:' or 'silence:'");
+    r.diags().error(item.mark, fmt::format("an item needs one of {}", kKindList));
     return std::nullopt;
   }
   if (present.size() > 1) {
     r.diags().error(r.mark(get(present[1])->key),
-                    fmt::format("an item can have only one of 'file:', 'relay:' or 'silence:' (found '{}' and '{}')",
+                    fmt::format("an item can have only one of {} (found '{}' and '{}')", kKindList,
                                 present[0], present[1]));
     return std::nullopt;
   }
@@ -57,6 +59,17 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
         r.diags().error(item.source_mark, fmt::format("relay {} must be an http:// or https:// URL", quote_value(*s)));
       item.source = *s;
     }
+  } else if (kind == "say" || kind == "say_file") {
+    item.kind = ItemKind::speech;
+    SpeechSpec spec;
+    spec.text_mark = item.source_mark;
+    // The text itself is not expanded: "{date}" in a bulletin is words to read.
+    if (auto s = kind == "say" ? r.string(source, kind) : expanded_string(source, kind, r, day)) {
+      if (s->empty()) r.diags().error(item.source_mark, fmt::format("'{}' must not be empty", kind));
+      (kind == "say" ? spec.text : spec.text_file) = *s;
+      item.source = "say";  // the item is there; render_speech() makes it a file
+    }
+    item.speech = std::move(spec);
   } else {
     item.kind = ItemKind::silence;
     item.duration = r.duration(source, "silence");
@@ -108,6 +121,25 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
     if (auto s = expanded_string(*e, "fallback", r, day)) item.fallback = *s;
     item.fallback_mark = r.mark(e->value);
   }
+  const bool is_speech = item.kind == ItemKind::speech;
+  for (const char* key : {"voice", "rate", "pitch", "variant"}) {
+    auto e = only_for(key, is_speech, "");
+    if (!e || !item.speech) continue;
+    SpeechVoice& v = item.speech->voice;
+    if (item.speech->voice_mark.line == 0) item.speech->voice_mark = r.mark(e->value);
+    const std::string k = key;
+    if (k == "voice" || k == "variant") {
+      if (auto s = r.string(*e, key)) {
+        if (s->empty()) r.diags().error(r.mark(e->value), fmt::format("'{}' must not be empty", key));
+        (k == "voice" ? v.voice : v.variant) = *s;
+      }
+    } else if (k == "rate") {
+      if (auto n = r.number(*e, key, 80, 450)) v.rate_wpm = static_cast<int>(*n);
+    } else if (auto n = r.number(*e, key, 0, 100)) {
+      v.pitch = static_cast<int>(*n);
+    }
+  }
+  if (item.speech && item.speech->voice_mark.line == 0) item.speech->voice_mark = item.source_mark;
   if (auto e = get("fade_in")) item.fade_in = r.duration(*e, "fade_in").value_or(Duration{0});
   if (auto e = get("fade_out")) item.fade_out = r.duration(*e, "fade_out").value_or(Duration{0});
   if (auto e = get("crossfade")) {

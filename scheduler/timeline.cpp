@@ -35,7 +35,7 @@ Timeline::Timeline(std::vector<BroadcastDay> days) : days_(std::move(days)), loc
         Item& item = p.items[k];
         item.uid = std::hash<std::string>{}(date::format("%F", date::sys_days(s.date)) + "/" + s.programs[i].id + "/" +
                                              std::to_string(k));
-        if (item.kind == ItemKind::file) item.source = absolute_source(s, item.source);
+        if (item.kind == ItemKind::file && !item.generated) item.source = absolute_source(s, item.source);
         item.fallback = absolute_source(s, item.fallback);
         if (item.until) *item.until += offset;
         uids_.insert(item.uid);

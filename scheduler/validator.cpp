@@ -26,7 +26,7 @@ bool looks_like_audio(const fs::path& file) {
 MediaDurationLookup MediaTable::durations(const Schedule& schedule) const {
   return [this, root = schedule.media_root](const Item& item) -> std::optional<Duration> {
     if (item.kind != ItemKind::file) return std::nullopt;
-    const auto resolved = resolve_media_path(root, item.source);
+    const auto resolved = resolve_item_file(root, item.source, item.generated);
     auto it = files.find(resolved.path);
     if (it == files.end() || !it->second.ok) return std::nullopt;
     return it->second.duration;
@@ -40,9 +40,10 @@ class MediaChecker {
   MediaChecker(const Schedule& s, MediaProber& prober, Diagnostics& diags) : s_(s), prober_(prober), diags_(diags) {}
 
   // Checks one named file; returns its info when it is usable.
-  const MediaInfo* check_file(const std::string& source, const SourceMark& mark, const char* what) {
+  const MediaInfo* check_file(const std::string& source, const SourceMark& mark, const char* what,
+                              bool generated = false) {
     if (source.empty()) return nullptr;
-    const ResolvedPath resolved = resolve_media_path(s_.media_root, source);
+    const ResolvedPath resolved = resolve_item_file(s_.media_root, source, generated);
     if (!resolved.error.empty()) {
       diags_.error(mark, fmt::format("{} {}: {}", what, quote_value(source), resolved.error));
       return nullptr;
@@ -85,13 +86,14 @@ class MediaChecker {
       return;
     }
     if (item.kind != ItemKind::file) return;
-    const MediaInfo* info = check_file(item.source, item.source_mark, "media file");
+    const MediaInfo* info =
+        check_file(item.source, item.source_mark, item.generated ? "rendered speech" : "media file", item.generated);
     if (!info) return;
     const Duration length = info->duration;
     const bool cues_ok = !(item.cue_in && *item.cue_in >= length) && !(item.cue_out && *item.cue_out > length);
     if (cues_ok)
       if (auto settings = effective_loudness(s_, &p, &item))
-        measure(resolve_media_path(s_.media_root, item.source).path, cue_range_of(item), *settings, item.gain_db,
+        measure(resolve_item_file(s_.media_root, item.source, item.generated).path, cue_range_of(item), *settings, item.gain_db,
                 item.mark, item.source);
     if (item.cue_in && *item.cue_in >= length)
       diags_.error(item.in_mark, fmt::format("cue in {} is beyond the end of {} ({})", format_duration_short(*item.cue_in),

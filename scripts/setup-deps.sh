@@ -8,7 +8,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
   portaudio19-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
-  libhowardhinnant-date-dev libicu-dev libcpp-httplib-dev libsystemd-dev libboost-dev libebur128-dev libshout3-dev
+  libhowardhinnant-date-dev libicu-dev libcpp-httplib-dev libsystemd-dev libboost-dev libebur128-dev libshout3-dev libespeak-ng-dev
   ffmpeg espeak-ng sox jackd2 icecast2 tzdata python3 bc time
   clang libclang-rt-14-dev
 )

@@ -16,10 +16,12 @@ namespace fs = std::filesystem;
 
 std::optional<PlayoutTimeline> load_timeline_for_playout(const std::string& schedule,
                                                          const std::optional<fs::path>& media_root,
-                                                         MediaProber& prober, const char* verb) {
+                                                         MediaProber& prober, const char* verb,
+                                                         SpeechRenderer* speech) {
   Diagnostics diags;
   LoadOptions options;
   options.media_root = media_root;
+  options.speech = speech;
   const fs::path file = schedule;
   std::optional<PlayoutTimeline> result;
   if (auto main = load_day(file, options, prober, diags); main && main->day) {

@@ -21,7 +21,8 @@ struct PlayoutTimeline {
 // one-line message naming `verb`, when the given day cannot be built.
 std::optional<PlayoutTimeline> load_timeline_for_playout(const std::string& schedule,
                                                          const std::optional<std::filesystem::path>& media_root,
-                                                         MediaProber& prober, const char* verb);
+                                                         MediaProber& prober, const char* verb,
+                                                         SpeechRenderer* speech = nullptr);
 
 // "HH:MM[:SS[.mmm]]" on `day`'s date, or an ISO date-time "YYYY-MM-DDTHH:MM[:SS[.mmm]]"
 // (local to the zone) optionally ending in Z or ±HH:MM.

@@ -8,6 +8,7 @@ std::optional<LoadedDay> load_day(const std::filesystem::path& file, const LoadO
   if (!schedule) return std::nullopt;
   LoadedDay loaded;
   loaded.schedule = std::move(*schedule);
+  render_speech(loaded.schedule, options.speech, diags);
   loaded.media = validate_media(loaded.schedule, prober, diags);
   try {
     loaded.day = std::make_unique<LocalDay>(loaded.schedule.timezone, loaded.schedule.date);

@@ -1,0 +1,150 @@
+#include "player/speech/speech_cache.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+
+#include "player/log.hpp"
+#include "player/output/wav.hpp"
+#include "player/speech/espeak.hpp"
+#include "player/speech/external_tts.hpp"
+
+namespace onair {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::shared_ptr<spdlog::logger> speech_log() { return named_logger("speech"); }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// FNV-1a: stable across runs and builds (std::hash is not), enough for a cache key.
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void write_text_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text << '\n';
+}
+
+}  // namespace
+
+SpeechCache::SpeechCache(SpeechCacheOptions options) : options_(std::move(options)) {}
+
+std::string SpeechCache::spoken_text(const std::string& text) const {
+  return normalize_vietnamese(text, options_.dictionary);
+}
+
+std::string SpeechCache::engine_name() const {
+  if (options_.external) return "external " + options_.external->argv.front();
+  try {
+    return EspeakEngine::instance().version();
+  } catch (const SpeechError& e) {
+    return "espeak-ng (unavailable)";
+  }
+}
+
+SpeechResult SpeechCache::render(const std::string& text, const SpeechVoice& voice) {
+  SpeechResult r;
+  const std::string spoken = spoken_text(text);
+  if (spoken.find_first_not_of(" ,.?!") == std::string::npos) {
+    r.error = "the text has nothing to read once normalised";
+    return r;
+  }
+  std::string engine;
+  try {
+    if (!options_.external) {
+      EspeakEngine& e = EspeakEngine::instance();
+      if (auto why = e.check(voice)) {
+        r.error = *why;
+        r.voice_error = true;
+        return r;
+      }
+      engine = e.version();
+    } else {
+      for (const auto& a : options_.external->argv) engine += a + '\0';
+    }
+  } catch (const SpeechError& e) {
+    r.error = e.what();
+    return r;
+  }
+  const std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", engine, kVietnameseNormalizerVersion,
+                                      lower(voice.voice), lower(voice.variant), voice.rate_wpm, voice.pitch, spoken);
+  const fs::path wav = options_.dir / fmt::format("{:016x}.wav", fnv1a(key));
+  std::error_code ec;
+  if (fs::is_regular_file(wav, ec) && fs::file_size(wav, ec) > 44) {
+    ++reused_;
+    r.file = wav;
+    return r;
+  }
+  fs::create_directories(options_.dir, ec);
+  if (ec) {
+    r.error = fmt::format("cannot create the speech cache {}: {}", options_.dir.string(), ec.message());
+    return r;
+  }
+  return synthesize_to(wav, spoken, voice);
+}
+
+SpeechResult SpeechCache::synthesize_to(const fs::path& wav, const std::string& spoken, const SpeechVoice& voice) {
+  SpeechResult r;
+  // Written beside its final name and renamed: a crash or a second process never leaves a
+  // half file under the name the next check would trust.
+  const fs::path tmp = wav.string() + fmt::format(".{}.tmp", ::getpid());
+  try {
+    if (options_.external) {
+      auto out = run_external_tts(options_.external->argv, spoken, options_.external->timeout);
+      if (!out.error.empty()) throw SpeechError(out.error);
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      f.write(out.wav.data(), static_cast<std::streamsize>(out.wav.size()));
+      if (!f) throw SpeechError("cannot write " + tmp.string());
+    } else {
+      SpeechAudio audio = EspeakEngine::instance().synthesize(spoken, voice);
+      if (audio.samples.empty()) throw SpeechError("espeak-ng produced no audio for the text");
+      WavOutputOptions o;
+      o.path = tmp;
+      o.sample_format = WavSampleFormat::pcm16;
+      WavOutput out(o);
+      out.open(AudioFormat{audio.sample_rate, 1});
+      std::vector<float> block(4096);
+      for (std::size_t at = 0; at < audio.samples.size(); at += block.size()) {
+        const std::size_t n = std::min(block.size(), audio.samples.size() - at);
+        for (std::size_t k = 0; k < n; ++k) block[k] = static_cast<float>(audio.samples[at + k]) / 32767.0f;  // the WAV writer scales by 32767
+        out.write(block.data(), static_cast<FrameCount>(n));
+      }
+      out.close();
+    }
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    r.error = e.what();
+    return r;
+  }
+  std::error_code ec;
+  fs::rename(tmp, wav, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    r.error = fmt::format("cannot store the rendered speech in {}: {}", wav.parent_path().string(), ec.message());
+    return r;
+  }
+  // What was read, for an operator wondering why a word sounds wrong.
+  write_text_file(fs::path(wav).replace_extension(".txt"), spoken);
+  ++rendered_;
+  speech_log()->info("rendered {} ({} chars, voice {})", wav.filename().string(), spoken.size(), voice.voice);
+  r.file = wav;
+  return r;
+}
+
+}  // namespace onair
