@@ -149,6 +149,7 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
   if (auto e = get("gain")) item.gain_db = r.number(*e, "gain", -60.0, 20.0).value_or(0.0);
   if (auto e = only_for("loudness", item.kind != ItemKind::silence, ""))
     item.loudness = parse_loudness(*e, r);
+  if (item.speech && r.diags().error_count() != errors_before) item.speech->has_errors = true;
   if (r.diags().error_count() != errors_before && item.source.empty() && item.kind != ItemKind::silence)
     return std::nullopt;
   return item;

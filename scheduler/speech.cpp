@@ -72,7 +72,7 @@ std::optional<std::string> text_of(const Schedule& s, const SpeechSpec& spec, co
 void render_speech(Schedule& schedule, SpeechRenderer* renderer, Diagnostics& diags) {
   for (auto& program : schedule.programs)
     for (auto& item : program.items) {
-      if (item.kind != ItemKind::speech || !item.speech) continue;
+      if (item.kind != ItemKind::speech || !item.speech || item.speech->has_errors) continue;
       const SpeechSpec& spec = *item.speech;
       auto text = text_of(schedule, spec, spec.text_mark, diags);
       if (!text) continue;

@@ -26,6 +26,7 @@ struct SpeechSpec {
   std::string text_file;  // `say_file:`, relative to the media root
   SpeechVoice voice;
   SourceMark text_mark, voice_mark;
+  bool has_errors = false;  // the item's keys are in error (reported): it is not rendered
 };
 
 struct SpeechResult {

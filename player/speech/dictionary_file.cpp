@@ -31,7 +31,7 @@ std::optional<SpeechDictionary> load_speech_dictionary(const std::filesystem::pa
     }
     const std::string written = kv.first.Scalar();
     if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
-      diags.error(r.mark(kv.second), fmt::format("{} needs the words to read, e.g. '{}: ủy ban nhân dân'",
+      diags.error(r.mark(kv.second.IsNull() ? kv.first : kv.second), fmt::format("{} needs the words to read, e.g. '{}: ủy ban nhân dân'",
                                                  quote_value(written), written));
       continue;
     }
