@@ -18,6 +18,7 @@
 
 #include "scheduler/yaml_file.hpp"
 #include "scheduler/yaml_reader.hpp"
+#include "player/speech/dictionary_file.hpp"
 
 namespace onair {
 namespace fs = std::filesystem;
@@ -28,7 +29,8 @@ constexpr std::uintmax_t kMaxConfigBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {
     "output",  "outputs", "media_root", "extra_media_roots", "schedules",      "timezone", "asrun_dir", "log_dir", "log_level",
-    "control", "next_day_check", "silence", "alarms",   "aircheck", "loudness"};
+    "control", "next_day_check", "silence", "alarms",   "aircheck", "loudness",
+    "speech",  "tts"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
 double seconds_of(Duration d) { return static_cast<double>(d.count()) / 1e6; }
@@ -104,6 +106,9 @@ class ConfigParser {
     if (auto e = get(keys, "silence")) parse_silence(*e);
     if (auto e = get(keys, "alarms")) parse_alarms(*e);
     if (auto e = get(keys, "aircheck")) parse_aircheck(*e);
+    c_.speech.cache_dir = c_.base_dir / "cache" / "speech";
+    if (auto e = get(keys, "speech")) parse_speech(*e);
+    if (auto e = get(keys, "tts")) parse_tts(*e);
   }
 
  private:
@@ -427,16 +432,18 @@ class ConfigParser {
     }
   }
 
-  void parse_command(const YamlReader::Entry& e) {
+  // A program and its arguments, run without a shell: `[prog, arg…]` or one word. `what`
+  // names it in messages ("alarm", "tts"). nullopt on an error or when empty.
+  std::optional<std::vector<std::string>> parse_argv(const YamlReader::Entry& e, std::string_view what) {
     std::vector<std::string> argv;
-    if (e.value.IsNull()) return;  // `command:` empty = none
+    if (e.value.IsNull()) return std::nullopt;  // `command:` empty = none
     if (e.value.IsScalar()) {
       const std::string& s = e.value.Scalar();
       if (s.find_first_of(" \t") != std::string::npos) {
         diags_.error(mark(e), fmt::format("'command' {} must be a list of arguments, e.g. "
                                           "[/usr/local/bin/notify, --to, ops]; it is run without a shell",
                                           quote_value(s)));
-        return;
+        return std::nullopt;
       }
       argv.push_back(s);
     } else if (e.value.IsSequence()) {
@@ -444,20 +451,20 @@ class ConfigParser {
         if (!item.IsScalar()) {
           diags_.error(r_.mark(item), fmt::format("each 'command' argument must be text, got {}",
                                                   YamlReader::kind_of(item)));
-          return;
+          return std::nullopt;
         }
         argv.push_back(item.Scalar());
       }
     } else {
       diags_.error(mark(e), fmt::format("'command' must be a list of arguments, got {}", YamlReader::kind_of(e.value)));
-      return;
+      return std::nullopt;
     }
-    if (argv.empty()) return;  // `command: []` = none
+    if (argv.empty()) return std::nullopt;  // `command: []` = none
     const SourceMark program_mark = e.value.IsSequence() ? r_.mark(e.value[0]) : mark(e);
     std::string& program = argv[0];
     if (program.empty()) {
       diags_.error(program_mark, "'command' program name is empty");
-      return;
+      return std::nullopt;
     }
     if (program.find('/') != std::string::npos) {
       fs::path p(program);
@@ -465,16 +472,20 @@ class ConfigParser {
       p = p.lexically_normal();
       if (!is_executable_file(p)) {
         std::error_code ec;
-        diags_.error(program_mark, fmt::format("alarm 'command' {} {}", p.string(),
+        diags_.error(program_mark, fmt::format("{} 'command' {} {}", what, p.string(),
                                                fs::exists(p, ec) ? "is not an executable file" : "does not exist"));
-        return;
+        return std::nullopt;
       }
       program = p.string();
     } else if (!find_in_path(program)) {
-      diags_.warning(program_mark, fmt::format("alarm 'command' {} is not found in PATH; give its full path",
-                                               quote_value(program)));
+      diags_.warning(program_mark, fmt::format("{} 'command' {} is not found in PATH; give its full path",
+                                               what, quote_value(program)));
     }
-    c_.alarms.command = std::move(argv);
+    return argv;
+  }
+
+  void parse_command(const YamlReader::Entry& e) {
+    if (auto argv = parse_argv(e, "alarm")) c_.alarms.command = std::move(*argv);
   }
 
   void parse_alarms(const YamlReader::Entry& e) {
@@ -500,6 +511,47 @@ class ConfigParser {
     if (auto v = get(*m, "disk_check_interval")) {
       if (auto d = duration_in(*v, "disk_check_interval", std::chrono::seconds(1), std::chrono::hours(24)))
         c_.alarms.disk_check_interval = *d;
+    }
+  }
+
+  void parse_speech(const YamlReader::Entry& e) {
+    if (e.value.IsNull()) return;
+    auto m = section(e, "speech", {"cache_dir", "dictionary"});
+    if (!m) return;
+    if (auto v = get(*m, "cache_dir")) {
+      auto p = path_value(*v, "cache_dir");
+      if (p && check_creatable(mark(*v), "speech.cache_dir", *p, "")) c_.speech.cache_dir = *p;
+    }
+    if (auto v = get(*m, "dictionary")) {
+      auto p = path_value(*v, "dictionary");
+      if (!p) return;
+      std::error_code ec;
+      if (!fs::is_regular_file(*p, ec)) {
+        diags_.error(mark(*v), fmt::format("speech 'dictionary' {} {}", p->string(),
+                                           fs::exists(*p, ec) ? "is not a regular file" : "does not exist"));
+        return;
+      }
+      // Its own problems name its own lines.
+      if (auto words = load_speech_dictionary(*p, diags_)) {
+        c_.speech.dictionary = *p;
+        c_.speech.words = std::move(*words);
+      }
+    }
+  }
+
+  void parse_tts(const YamlReader::Entry& e) {
+    if (e.value.IsNull()) return;  // `tts:` empty = espeak-ng
+    auto m = section(e, "tts", {"command", "timeout"});
+    if (!m) return;
+    if (auto v = get(*m, "command")) {
+      if (auto argv = parse_argv(*v, "tts")) c_.speech.tts_command = std::move(*argv);
+    } else {
+      diags_.error(r_.mark(e.key), "'tts' needs 'command': the program that reads text on stdin and writes a WAV "
+                                   "on stdout, e.g. [/usr/local/bin/piper-vi, --quiet]");
+    }
+    if (auto v = get(*m, "timeout")) {
+      if (auto d = duration_in(*v, "timeout", std::chrono::seconds(1), std::chrono::minutes(30)))
+        c_.speech.tts_timeout = *d;
     }
   }
 

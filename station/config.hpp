@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "player/monitor/aircheck.hpp"  // AirCheckFormat
+#include "player/speech/normalize_vi.hpp"  // SpeechDictionary
 #include "scheduler/diagnostics.hpp"
 #include "scheduler/model.hpp"
 #include "scheduler/timecode.hpp"
@@ -50,6 +51,15 @@ struct AirCheckConfig {
   int retention_days = 31;                   // older files are deleted; 0 = keep forever
 };
 
+// `speech:` and `tts:` (docs/speech.md): where say: items are rendered and by what.
+struct SpeechConfig {
+  std::filesystem::path cache_dir;                 // default ./cache/speech
+  std::optional<std::filesystem::path> dictionary; // the station's abbreviations (YAML)
+  SpeechDictionary words;                          // loaded from `dictionary` when the config is read
+  std::vector<std::string> tts_command;            // `tts: { command: [...] }`; empty = espeak-ng
+  Duration tts_timeout = std::chrono::seconds(60);
+};
+
 struct StationConfig {
   std::filesystem::path file;                // the config file, absolute
   std::filesystem::path base_dir;            // its folder: relative paths start here
@@ -69,6 +79,7 @@ struct StationConfig {
   AlarmConfig alarms;
   std::optional<AirCheckConfig> aircheck;    // nullopt = no air-check recording
   std::optional<LoudnessSpec> loudness;      // every day's default `loudness:` (docs/loudness.md)
+  SpeechConfig speech;
 
   // Every output, the master first: `outputs`, or `output` alone.
   std::vector<std::string> output_list() const { return outputs.empty() ? std::vector<std::string>{output} : outputs; }

@@ -9,6 +9,7 @@
 #include "station/day_pipeline.hpp"
 #include "station/logging.hpp"
 #include "scheduler/day_window.hpp"
+#include "scheduler/media_paths.hpp"
 #include "scheduler/yaml_file.hpp"
 
 namespace onair {
@@ -49,10 +50,20 @@ std::string describe(const Program& p) {
   return s;
 }
 
+SpeechCacheOptions speech_options(const StationConfig& c) {
+  SpeechCacheOptions o;
+  o.dir = c.speech.cache_dir;
+  o.dictionary = c.speech.words;
+  if (!c.speech.tts_command.empty())
+    o.external = ExternalTts{c.speech.tts_command,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(c.speech.tts_timeout)};
+  return o;
+}
+
 }  // namespace
 
 StationDays::StationDays(const StationConfig& config, MediaProber& prober, Alarms& alarms)
-    : config_(config), prober_(prober), alarms_(alarms) {}
+    : config_(config), prober_(prober), speech_(speech_options(config)), alarms_(alarms) {}
 
 std::size_t StationDays::fingerprint(const fs::path& file, const Schedule* schedule) const {
   std::string all = file.string() + "\n" + read_all(file);
@@ -61,6 +72,15 @@ std::size_t StationDays::fingerprint(const fs::path& file, const Schedule* sched
       all += '\n';  // appended apart: GCC 12 -O3 warns falsely (-Wrestrict) on "\n" + string&&
       all += read_all(t);
     }
+  // A say_file: text edited in place changes what the day airs.
+  if (schedule)
+    for (const auto& p : schedule->programs)
+      for (const auto& i : p.items)
+        if (i.speech && !i.speech->text_file.empty()) {
+          const ResolvedPath r = resolve_media_path(schedule->media_root, i.speech->text_file);
+          all += '\n';
+          all += r.error.empty() ? read_all(r.path) : r.error;
+        }
   return std::hash<std::string>{}(all);
 }
 
@@ -73,6 +93,7 @@ std::optional<StationDays::Loaded> StationDays::load(date::year_month_day day, D
   options.media_root = config_.media_root;
   options.loudness = config_.loudness;
   options.date = day;
+  options.speech = &speech_;
   auto loaded = load_day(found->file, options, prober_, diags);
   if (!loaded || !loaded->day) return std::nullopt;
   if (config_.timezone.size() && loaded->schedule.timezone.empty()) loaded->schedule.timezone = config_.timezone;

@@ -11,6 +11,7 @@
 #include "station/config.hpp"
 #include "player/engine/engine.hpp"
 #include "scheduler/timeline.hpp"
+#include "player/speech/speech_cache.hpp"
 
 namespace onair {
 
@@ -42,6 +43,7 @@ class StationDays {
 
   const StationConfig& config_;
   MediaProber& prober_;
+  SpeechCache speech_;  // renders every day's say: items ahead of air
   Alarms& alarms_;
   std::mutex mutex_;
   std::map<std::string, Loaded> days_;  // by YYYY-MM-DD

@@ -433,3 +433,38 @@ TEST_F(StationConfigTest, LoudnessIsEveryDaysDefault) {
   expect_diag(at(1, 21), "'target' value -3 is out of range -40 to -5");
   expect_diag(at(1, 25), "max_gian");
 }
+
+TEST_F(StationConfigTest, SpeechCacheDictionaryAndExternalTts) {
+  auto none = load("media_root: media\n");
+  ASSERT_TRUE(none) << all_messages(diags);
+  EXPECT_EQ(none->speech.cache_dir, dir / "cache/speech");  // beside the config, like asrun/ and log/
+  EXPECT_FALSE(none->speech.dictionary);
+  EXPECT_TRUE(none->speech.tts_command.empty());  // espeak-ng
+
+  write_file(dir / "tu-dien.yaml", "UBND: ủy ban nhân dân\n\"Tp.\": thành phố\n");
+  fs::create_directories(dir / "tts");
+  auto c = load("speech:\n  cache_dir: tts\n  dictionary: tu-dien.yaml\ntts:\n  command: [sh, -c, \"cat\"]\n  timeout: 5\n");
+  ASSERT_TRUE(c) << all_messages(diags);
+  EXPECT_EQ(c->speech.cache_dir, dir / "tts");
+  EXPECT_EQ(c->speech.dictionary, dir / "tu-dien.yaml");
+  EXPECT_EQ(c->speech.words.words.at("UBND"), "ủy ban nhân dân");
+  EXPECT_EQ(c->speech.words.words.at("Tp."), "thành phố");
+  EXPECT_EQ(c->speech.tts_command, (std::vector<std::string>{"sh", "-c", "cat"}));
+  EXPECT_EQ(c->speech.tts_timeout, Duration(5s));
+
+  // A bad dictionary names its own file and line; a missing one names the config's line.
+  write_file(dir / "bad.yaml", "UBND: ủy ban nhân dân\nTP: [thành, phố]\n");
+  EXPECT_FALSE(load("speech: {dictionary: bad.yaml}\n"));
+  expect_diag((dir / "bad.yaml").string() + ":2:", "TP");
+  EXPECT_FALSE(load("speech:\n  dictionary: nowhere.yaml\n"));
+  expect_diag(at(2, 15), (dir / "nowhere.yaml").string() + " does not exist");
+  EXPECT_FALSE(load("speech: {voice: vi}\n"));
+  expect_diag(at(1, 10), "voice");
+
+  EXPECT_FALSE(load("tts:\n  command: \"piper --model vi\"\n"));
+  expect_diag(at(2, 12), "must be a list of arguments");
+  EXPECT_FALSE(load("tts: {timeout: 5}\n"));
+  expect_diag(at(1, 1), "'tts' needs 'command'");
+  EXPECT_FALSE(load("tts: {command: [./no/piper]}\n"));
+  expect_diag(at(1, 17), "tts 'command' " + (dir / "no/piper").string() + " does not exist");
+}
