@@ -190,6 +190,18 @@ void WavOutput::write(const float* interleaved, FrameCount frames) {
   } else {
     append(interleaved, samples * sizeof(float));
   }
+  counted(frames);
+}
+
+void WavOutput::write_pcm16(const std::int16_t* interleaved, FrameCount frames) {
+  if (!file_) throw OutputError(describe() + ": not open");
+  if (options_.sample_format != WavSampleFormat::pcm16) throw OutputError(describe() + ": not a 16-bit file");
+  if (frames <= 0) return;
+  append(interleaved, static_cast<std::size_t>(frames) * static_cast<std::size_t>(format_.channels) * sizeof(std::int16_t));
+  counted(frames);
+}
+
+void WavOutput::counted(FrameCount frames) {
   written_.fetch_add(frames, std::memory_order_relaxed);
   since_fixup_ += frames;
   if (since_fixup_ >= format_.frames(options_.header_interval)) flush();

@@ -43,6 +43,9 @@ class WavOutput final : public Output {
   bool realtime() const override { return options_.realtime; }
   std::string describe() const override { return "wav:" + options_.path.string(); }
 
+  // Samples already 16-bit (a pcm16 file only): written as they are, no float round trip.
+  void write_pcm16(const std::int16_t* interleaved, FrameCount frames);
+
   // Rewrites the header for the frames written so far and flushes to the kernel.
   void flush();
 
@@ -51,6 +54,7 @@ class WavOutput final : public Output {
   void put_bytes(long offset, const void* data, std::size_t n);
   void append(const void* data, std::size_t n);  // into out_, written out when full
   void write_out();                              // out_ to the file
+  void counted(FrameCount frames);               // frames written: header fix-ups, pacing
 
   WavOutputOptions options_;
   AudioFormat format_;

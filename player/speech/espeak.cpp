@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <cctype>
 #include <filesystem>
 #include <mutex>
@@ -21,11 +22,23 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The synthesis callback's destination, passed through espeak_Synth's user_data.
+// The synthesis callback's destination, passed through espeak_Synth's user_data. An
+// exception must not cross the C library: it is kept and the synthesis stopped.
+struct Collector {
+  SpeechSink& sink;
+  std::size_t count = 0;
+  std::exception_ptr error;
+};
+
 int collect(short* wav, int count, espeak_EVENT* events) {
-  if (wav && count > 0 && events && events->user_data) {
-    auto* out = static_cast<std::vector<std::int16_t>*>(events->user_data);
-    out->insert(out->end(), wav, wav + count);
+  if (!wav || count <= 0 || !events || !events->user_data) return 0;
+  auto* c = static_cast<Collector*>(events->user_data);
+  try {
+    c->sink.samples(reinterpret_cast<const std::int16_t*>(wav), static_cast<std::size_t>(count));
+    c->count += static_cast<std::size_t>(count);
+  } catch (...) {
+    c->error = std::current_exception();
+    return 1;  // stop
   }
   return 0;  // go on
 }
@@ -81,7 +94,7 @@ std::optional<std::string> EspeakEngine::check(const SpeechVoice& v) {
   return std::nullopt;
 }
 
-SpeechAudio EspeakEngine::synthesize(const std::string& text, const SpeechVoice& v) {
+std::size_t EspeakEngine::synthesize(const std::string& text, const SpeechVoice& v, SpeechSink& sink) {
   if (auto why = check(v)) throw SpeechError(*why);
   std::lock_guard lock(engine_mutex());
   const std::string file = variant_file(v.variant);
@@ -89,13 +102,13 @@ SpeechAudio EspeakEngine::synthesize(const std::string& text, const SpeechVoice&
   if (espeak_SetVoiceByName(name.c_str()) != EE_OK) throw SpeechError(fmt::format("espeak-ng cannot load voice '{}'", name));
   espeak_SetParameter(espeakRATE, v.rate_wpm, 0);
   espeak_SetParameter(espeakPITCH, v.pitch, 0);
-  SpeechAudio audio;
-  audio.sample_rate = sample_rate_;
+  Collector collector{sink, 0, nullptr};
   const espeak_ERROR r = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8 | espeakENDPAUSE,
-                                      nullptr, &audio.samples);
-  if (r != EE_OK) throw SpeechError(fmt::format("espeak-ng could not speak the text (error {})", static_cast<int>(r)));
+                                      nullptr, &collector);
   espeak_Synchronize();
-  return audio;
+  if (collector.error) std::rethrow_exception(collector.error);
+  if (r != EE_OK) throw SpeechError(fmt::format("espeak-ng could not speak the text (error {})", static_cast<int>(r)));
+  return collector.count;
 }
 
 }  // namespace onair

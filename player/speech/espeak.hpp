@@ -19,9 +19,12 @@ struct SpeechError : std::runtime_error {
 };
 
 
-struct SpeechAudio {
-  int sample_rate = 0;
-  std::vector<std::int16_t> samples;  // mono
+// Where synthesised speech goes as it comes (mono 16-bit, a few thousand samples at a
+// time): streamed to its file, never held whole in memory.
+class SpeechSink {
+ public:
+  virtual ~SpeechSink() = default;
+  virtual void samples(const std::int16_t* mono, std::size_t count) = 0;
 };
 
 class EspeakEngine {
@@ -33,8 +36,10 @@ class EspeakEngine {
   // A message naming the bad value (unknown voice or variant, rate or pitch out of range),
   // or nullopt when `v` can speak.
   std::optional<std::string> check(const SpeechVoice& v);
-  // Throws SpeechError (check()'s message, or the library's error).
-  SpeechAudio synthesize(const std::string& text, const SpeechVoice& v);
+  // Speaks `text` into `sink`; returns the number of samples. Throws SpeechError (check()'s
+  // message, or the library's error); what `sink` throws ends the synthesis and is rethrown.
+  std::size_t synthesize(const std::string& text, const SpeechVoice& v, SpeechSink& sink);
+  int sample_rate() const { return sample_rate_; }
 
   // "espeak-ng 1.51" (the speech cache keys on it: a new engine speaks differently).
   const std::string& version() const { return version_; }

@@ -748,7 +748,9 @@ class Reader {
     // "km/h" "ki lô mét trên giờ"; "đồng/người" "đồng một người".
     if (is_sym(k + 1, U'/') && joined(k + 1) && is_word(k + 2) && joined(k + 2)) {
       const std::string_view per = per_unit_reading(toks_[k + 2].text);
-      if (!per.empty()) return out_.word("trên " + std::string(per)), k + 3;
+      // A price per unit is said "đồng một ki lô gam", a rate "ki lô mét trên giờ".
+      const bool price = reading == "đồng" || reading.starts_with("đô la");
+      if (!per.empty()) return out_.word((price ? "một " : "trên ") + std::string(per)), k + 3;
       if (toks_[k + 2].text == toks_[k + 2].lower) return out_.word("một " + toks_[k + 2].text), k + 3;
     }
     return k + 1;

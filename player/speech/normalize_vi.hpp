@@ -26,6 +26,6 @@ const SpeechDictionary& default_vietnamese_abbreviations();
 std::string normalize_vietnamese(std::string_view utf8_text, const SpeechDictionary& extra = {});
 
 // Bumped whenever the output for some input changes: the speech cache keys on it.
-inline constexpr int kVietnameseNormalizerVersion = 1;
+inline constexpr int kVietnameseNormalizerVersion = 2;  // 2: prices per unit "đồng một ki lô gam"
 
 }  // namespace onair

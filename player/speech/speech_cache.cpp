@@ -111,19 +111,22 @@ SpeechResult SpeechCache::synthesize_to(const fs::path& wav, const std::string& 
       f.write(out.wav.data(), static_cast<std::streamsize>(out.wav.size()));
       if (!f) throw SpeechError("cannot write " + tmp.string());
     } else {
-      SpeechAudio audio = EspeakEngine::instance().synthesize(spoken, voice);
-      if (audio.samples.empty()) throw SpeechError("espeak-ng produced no audio for the text");
+      EspeakEngine& engine = EspeakEngine::instance();
       WavOutputOptions o;
       o.path = tmp;
       o.sample_format = WavSampleFormat::pcm16;
+      o.header_interval = std::chrono::hours(1);  // a temporary name until closed: no fix-ups needed
       WavOutput out(o);
-      out.open(AudioFormat{audio.sample_rate, 1});
-      std::vector<float> block(4096);
-      for (std::size_t at = 0; at < audio.samples.size(); at += block.size()) {
-        const std::size_t n = std::min(block.size(), audio.samples.size() - at);
-        for (std::size_t k = 0; k < n; ++k) block[k] = static_cast<float>(audio.samples[at + k]) / 32767.0f;  // the WAV writer scales by 32767
-        out.write(block.data(), static_cast<FrameCount>(n));
-      }
+      out.open(AudioFormat{engine.sample_rate(), 1});
+      // Streamed to the file as espeak-ng speaks: a long bulletin never sits in memory whole.
+      struct ToWav final : SpeechSink {
+        WavOutput& wav;
+        explicit ToWav(WavOutput& w) : wav(w) {}
+        void samples(const std::int16_t* mono, std::size_t count) override {
+          wav.write_pcm16(mono, static_cast<FrameCount>(count));
+        }
+      } sink(out);
+      if (engine.synthesize(spoken, voice, sink) == 0) throw SpeechError("espeak-ng produced no audio for the text");
       out.close();
     }
   } catch (const std::exception& e) {

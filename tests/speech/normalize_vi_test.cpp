@@ -201,6 +201,8 @@ const Golden kRangesAndMoney[] = {
     {"1,5 tỷ", "một phẩy năm tỷ"},
     {"1,5 triệu đ", "một phẩy năm triệu đồng"},
     {"2 triệu đồng/người", "hai triệu đồng một người"},
+    {"giá lúa 7.500đ/kg", "giá lúa bảy nghìn năm trăm đồng một ki lô gam"},
+    {"10 USD/ngày", "mười đô la Mỹ một ngày"},
     {"đơn vị: VNĐ", "đơn vị, Việt Nam đồng"},
 };
 INSTANTIATE_TEST_SUITE_P(RangesAndMoney, Normalize, testing::ValuesIn(kRangesAndMoney));
