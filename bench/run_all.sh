@@ -53,6 +53,7 @@ if [ "$quick" = 1 ]; then
   bench loudness "$build/bench/bench_loudness" 60
   bench loudness_scan env MINUTES=10 DAYS=30 "$root/bench/loudness_scan.sh" "$build"
   bench stream env SECONDS_OF_AUDIO=120 "$root/bench/stream_cpu.sh" "$build"
+  bench say env RUNS=2 LOOPS=5 "$root/bench/say_cpu.sh" "$build"
   command -v jackd >/dev/null && bench play env SECONDS_MEASURED=15 "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build" --hours 12 --files 100
 else
@@ -63,6 +64,7 @@ else
   bench loudness "$build/bench/bench_loudness" 600
   bench loudness_scan "$root/bench/loudness_scan.sh" "$build"
   bench stream "$root/bench/stream_cpu.sh" "$build"
+  bench say "$root/bench/say_cpu.sh" "$build"
   command -v jackd >/dev/null && bench play "$root/bench/play_cpu.sh" "$build"
   [ -z "$soak_log" ] && bench soak "$root/bench/soak_week.sh" "$build"
 fi
@@ -153,6 +155,15 @@ if [ -n "$r" ]; then
     "median $(get "$r" latency_median_ms) ms, max $(get "$r" latency_max_ms) ms" "—" "—" "(measured, documented)" "—"
 else missing "stream CPU" "≤ 1.00× ffmpeg"; fi
 
+r=$(result say)
+if [ -n "$r" ]; then
+  row "a one-minute bulletin ($(get "$r" words) words) rendered as a \`say:\` item, CPU" "$(get "$r" on_cpu_s) s" \
+    "\`espeak-ng -v vi -w\` on the same text: $(get "$r" ref_cpu_s) s" "$(get "$r" cpu_ratio)" "≤ 1.10× espeak-ng" \
+    "$(yes_if "$(get "$r" cpu_ratio) <= 1.1")"
+  row "the \`onair say\` command on it (maps FFmpeg's libraries first), CPU" "$(get "$r" cli_cpu_s) s" \
+    "$(get "$r" ref_cpu_s) s" "$(get "$r" cli_ratio)" "(for information)" "—"
+else missing "speech rendering" "≤ 1.10× espeak-ng"; fi
+
 r=$(result play)
 if [ -n "$r" ]; then
   what="\`onair play\` of a 128k MP3 for $(get "$r" seconds) s on the JACK dummy device"
@@ -200,7 +211,7 @@ else missing "soak" "flat"; fi
   echo "they span a day or more), and open files may not grow by more than 3."
   echo
   echo "## Output of each benchmark"
-  for name in check_year decode render render_measure loudness loudness_scan stream play soak; do
+  for name in check_year decode render render_measure loudness loudness_scan stream say play soak; do
     [ -f "$logs/$name.log" ] || continue
     echo
     echo "### $name (${took[$name]} s)"
