@@ -66,12 +66,19 @@ const char* kind_of_file(mode_t mode) {
 
 // Counts nodes as a converter would see them (an alias counts each time it is used) and
 // stops at the first node past the limit, so an alias bomb costs O(limit), not O(expansion).
+// It also stops at a nesting depth no schedule needs: yaml-cpp lets an alias name the
+// collection it sits in ("&a [*a]"), a cycle every later walk would follow forever.
 struct NodeCounter {
   std::size_t limit, count = 0;
   YAML::Mark over{};
-  bool exceeded = false;
-  void walk(const YAML::Node& n) {
-    if (exceeded) return;
+  bool exceeded = false, too_deep = false;
+  void walk(const YAML::Node& n, int depth = 0) {
+    if (exceeded || too_deep) return;
+    if (depth > kMaxYamlDepth) {
+      too_deep = true;
+      over = n.Mark();
+      return;
+    }
     if (++count > limit) {
       exceeded = true;
       over = n.Mark();
@@ -79,14 +86,14 @@ struct NodeCounter {
     }
     if (n.IsSequence()) {
       for (const auto& c : n) {
-        walk(c);
-        if (exceeded) return;
+        walk(c, depth + 1);
+        if (exceeded || too_deep) return;
       }
     } else if (n.IsMap()) {
       for (const auto& kv : n) {
-        walk(kv.first);
-        walk(kv.second);
-        if (exceeded) return;
+        walk(kv.first, depth + 1);
+        walk(kv.second, depth + 1);
+        if (exceeded || too_deep) return;
       }
     }
   }
@@ -165,6 +172,14 @@ std::optional<YamlDocument> parse_yaml_text(std::string text, std::shared_ptr<co
     }
     NodeCounter counter{max_nodes};
     counter.walk(root);
+    if (counter.too_deep) {
+      diags.error({file, counter.over.is_null() ? 1 : counter.over.line + 1,
+                   counter.over.is_null() ? 1 : counter.over.column + 1},
+                  fmt::format("the YAML nests deeper than {} levels here (a schedule needs fewer than 10): "
+                              "does an alias name the list or map it is in, like '&a [*a]'?",
+                              kMaxYamlDepth));
+      return std::nullopt;
+    }
     if (counter.exceeded) {
       diags.error({file, counter.over.is_null() ? 1 : counter.over.line + 1,
                    counter.over.is_null() ? 1 : counter.over.column + 1},

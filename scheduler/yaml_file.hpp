@@ -22,6 +22,9 @@ struct YamlDocument {
 // Expanded YAML nodes one file may hold (aliases included, each use counted): a schedule at
 // the per-day limits has well under this; an alias "bomb" is refused at the first excess.
 inline constexpr std::size_t kMaxYamlNodes = 2'000'000;
+// Nesting levels one file may have (a schedule has about 6): deeper is refused, which also
+// stops an alias that refers to its own collection ("&a [*a]", a cycle).
+inline constexpr int kMaxYamlDepth = 64;
 
 // Reads a whole regular file without ever blocking on it: non-regular files (FIFOs, devices,
 // sockets, folders) are refused after stat, and the open uses O_NONBLOCK plus fstat so a file

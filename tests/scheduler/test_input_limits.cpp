@@ -62,6 +62,25 @@ TEST(InputLimits, AliasBombIsRefused) {
   EXPECT_NE(errors(diags).find("expands to more than 2000000 nodes"), std::string::npos) << errors(diags);
 }
 
+// yaml-cpp lets an alias name the collection it is in: a cycle every walk would follow until
+// the stack ran out (found by fuzz_schedule). It is refused at its line, as is plain depth.
+TEST(InputLimits, SelfReferringAliasAndDeepNestingAreRefused) {
+  Dir dir;
+  for (const std::string& text : {std::string("programs: &a\n  - *a\n"), std::string("&a [*a]\n"),
+                                 "programs: " + std::string(100, '[') + std::string(100, ']') + "\n"}) {
+    const auto file = dir.write("2011-01-01.yaml", text);
+    Diagnostics diags;
+    EXPECT_FALSE(load_schedule(file, {}, diags)) << text;
+    EXPECT_NE(errors(diags).find("error: the YAML nests deeper than 64 levels here"), std::string::npos)
+        << errors(diags);
+  }
+  // Depth a schedule really has stays fine.
+  const auto file = dir.write("2011-01-01.yaml", "programs: [{at: \"05:00\", items: [{file: a.wav}]}]\n");
+  Diagnostics diags;
+  (void)load_schedule(file, {}, diags);
+  EXPECT_EQ(errors(diags).find("nests deeper"), std::string::npos) << errors(diags);
+}
+
 TEST(InputLimits, ProgrammesAndItemsPerDay) {
   Dir dir;
   std::string text = "programs:\n";
