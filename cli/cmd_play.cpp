@@ -131,7 +131,7 @@ int cmd_play(const PlayArgs& args, const CommonOptions& common) {
   }
   RealClock clock([&] { return output->stamp(); }, *wall, format.sample_rate);
   tee->set_clock(clock);
-  MediaSourceFactory sources;
+  MediaSourceFactory sources({}, speech.get());
   EngineOptions engine_options;
   engine_options.master = output.get();
   engine_options.realtime = true;

@@ -62,7 +62,7 @@ int cmd_render(const RenderArgs& args, const CommonOptions& common) {
 
   VirtualClock clock(*from, format.sample_rate);
   tee->set_clock(clock);
-  MediaSourceFactory sources;
+  MediaSourceFactory sources({}, speech.get());
   EngineOptions engine_options;
   engine_options.master = output.get();
   const FrameCount total = frames_in(*to - *from, format.sample_rate);

@@ -26,6 +26,8 @@ const char* kind_name(const Item& item) {
     case ItemKind::file: return "file";
     case ItemKind::relay: return "relay";
     case ItemKind::silence: return "silence";
+    case ItemKind::tone: return "pips";
+    case ItemKind::spoken_time: return "say_time";
   }
   return "?";
 }
@@ -112,6 +114,11 @@ std::string plan_text(const LoadedDay& d) {
       const PlannedItem& pi = d.plan.items[i];
       const Item& item = p.items[pi.item];
       std::string source = item.kind == ItemKind::silence ? ""
+                           : item.tone ? fmt::format("  ← {} pip{} of {:g} Hz at {:g} dBFS", item.tone->beep_count,
+                                                     item.tone->beep_count == 1 ? "" : "s", item.tone->frequency_hz,
+                                                     item.tone->level_dbfs)
+                           : item.kind == ItemKind::spoken_time && item.speech
+                               ? "  ← spoken at air (" + item.speech->voice.voice + ")"
                            : item.speech ? "  ← " + std::string(item.generated ? "rendered " : "") +
                                                (item.speech->text_file.empty() ? "speech" : item.speech->text_file) +
                                                " (" + item.speech->voice.voice + ")"
@@ -119,8 +126,9 @@ std::string plan_text(const LoadedDay& d) {
       std::string status;
       if (pi.status != PlanStatus::play) status = "  !! " + pi.note;
       if (pi.unknown_length) status += "  !! length unknown";
+      const std::size_t number = p.written_number(pi.item);
       out += fmt::format("{:<14}{:<14}{:>11}     {}. {}{}{}{}{}\n", day.clock(pi.start), day.clock(pi.end),
-                         format_duration(pi.end - pi.start), pi.item + 1, item.display_title(), source,
+                         format_duration(pi.end - pi.start), number ? std::to_string(number) : "♪", item.display_title(), source,
                          cue_notes(item), loudness_note(item_loudness(s, d.media, p, item)), status);
     }
   }
@@ -173,6 +181,10 @@ nlohmann::json plan_json(const LoadedDay& d) {
                          {"overrun_s", seconds(pp.overrun)},
                          {"items", std::move(items)}};
     if (!pp.cut_by.empty()) jp["cut_by"] = pp.cut_by;
+    if (p.pips)
+      jp["pips"] = {{"level_dbfs", p.pips->level_dbfs},
+                    {"frequency_hz", p.pips->frequency_hz},
+                    {"first_pip", day.iso(pp.onset())}};
     programs.push_back(std::move(jp));
   }
   nlohmann::json gaps = nlohmann::json::array();

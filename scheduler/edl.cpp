@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scheduler/loudness.hpp"
+#include "scheduler/spoken_time.hpp"
 
 namespace onair {
 
@@ -13,6 +14,8 @@ const char* to_string(Segment::Kind kind) {
     case Segment::Kind::silence: return "silence";
     case Segment::Kind::fill: return "fill";
     case Segment::Kind::gap: return "gap";
+    case Segment::Kind::tone: return "tone";
+    case Segment::Kind::spoken_time: return "spoken_time";
   }
   return "?";
 }
@@ -24,6 +27,8 @@ FrameMapper::FrameMapper(const Plan& plan, const Timeline& timeline, const Frame
   for (const auto& pp : plan.programs) {
     const Program& p = s.programs[pp.index];
     if (p.start == StartMode::hard || pp.late == Duration{0}) anchors_.push_back(pp.scheduled);
+    // The time signal: its first pip and the on-time pip are both placed through the clock.
+    if (pp.lead_in > Duration{0}) anchors_.push_back(pp.onset());
   }
   for (const auto& it : plan.items)
     if (it.status == PlanStatus::cut) anchors_.push_back(it.end);  // cut by a wall-clock time
@@ -78,7 +83,7 @@ class EdlBuilder {
  public:
   EdlBuilder(const Timeline& t, const Plan& plan, const FrameClock& clock, FrameCount from, bool join,
              const EdlContext& context)
-      : t_(t), plan_(plan), mapper_(commit_first(plan, t, clock, context)),
+      : t_(t), plan_(plan), clock_(clock), mapper_(commit_first(plan, t, clock, context)),
         rate_(clock.sample_rate()), from_(from), until_(context.until), join_(join), bad_files_(context.bad_files),
         fill_(context.fill ? context.fill : &own_fill_), left_out_(context.left_out), placed_(context.placed) {
     if (!context.fill) own_fill_.use(&t);
@@ -123,7 +128,7 @@ class EdlBuilder {
     s.label.program_id = between ? "" : t_.merged().programs[s.program].id;
     s.label.next_program_id = between ? t_.merged().programs[s.program].id : "";
     s.label.display_source = s.source;
-    if (!s.source.empty() && s.kind != Segment::Kind::relay) {
+    if (!s.source.empty() && s.kind != Segment::Kind::relay && s.kind != Segment::Kind::spoken_time) {
       const auto& root = t_.day(t_.day_of(s.program)).schedule.media_root;
       const auto rel = std::filesystem::path(s.source).lexically_relative(root);
       if (!rel.empty() && *rel.begin() != "..") s.label.display_source = rel.string();
@@ -147,8 +152,11 @@ class EdlBuilder {
     // An unrendered spoken item (its error is reported) airs as a missing file would.
     s.kind = item.kind == ItemKind::file || item.kind == ItemKind::speech ? Segment::Kind::file
              : item.kind == ItemKind::relay ? Segment::Kind::relay
+             : item.kind == ItemKind::tone  ? Segment::Kind::tone
+             : item.kind == ItemKind::spoken_time ? Segment::Kind::spoken_time
                                             : Segment::Kind::silence;
-    s.source = item.kind == ItemKind::silence ? "" : item.source;
+    s.source = item.kind == ItemKind::silence || item.kind == ItemKind::tone ? "" : item.source;
+    if (item.tone) s.tone = *item.tone;
     s.fallback = item.fallback;
     s.program = pi.program;
     s.item = pi.item;
@@ -158,7 +166,16 @@ class EdlBuilder {
     s.label.planned = pi.end - pi.start;
     s.label.note = pi.note;
     s.start = mapper_.frame_of(pi.start);
-    if (pi.status == PlanStatus::skipped || (pi.unknown_length && (item.kind == ItemKind::file || item.kind == ItemKind::speech))) {
+    if (item.kind == ItemKind::spoken_time && item.speech) {
+      // The time it airs, through the clock, as the list is built for air: never the load's.
+      const ClockReading reading = clock_reading(clock_.time_of(s.start), t_.local().zone());
+      s.source = fill_spoken_time(item.speech->text, reading).text.value_or("");
+      s.voice = item.speech->voice;
+      if (item.title.empty()) s.label.title = s.source;  // the as-run says what was said
+    }
+    if (pi.status == PlanStatus::skipped ||
+        (pi.unknown_length && (item.kind == ItemKind::file || item.kind == ItemKind::speech ||
+                               item.kind == ItemKind::spoken_time))) {
       s.unavailable = pi.status != PlanStatus::skipped;
       s.end = s.start;
       s.skipped = true;
@@ -172,7 +189,8 @@ class EdlBuilder {
     s.fade_in = frames(item.fade_in);
     s.fade_out = frames(item.fade_out);
     s.gain_db = item.gain_db;
-    apply_loudness(s, effective_loudness(t_.day(t_.day_of(pi.program)).schedule, &p, &item), item.source,
+    if (item.kind != ItemKind::tone)  // the pips keep their level: never normalised
+      apply_loudness(s, effective_loudness(t_.day(t_.day_of(pi.program)).schedule, &p, &item), item.source,
                    cue_range_of(item), pi.program, item.kind == ItemKind::relay);
     if (const PlannedItem* next = neighbour(index, 1); next && item.crossfade.count() > 0)
       s.xfade_out = std::min(s.length, frames(item.crossfade));
@@ -292,6 +310,7 @@ class EdlBuilder {
 
   const Timeline& t_;
   const Plan& plan_;
+  const FrameClock& clock_;
   FrameMapper mapper_;
   int rate_;
   FrameCount from_, until_;

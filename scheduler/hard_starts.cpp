@@ -35,13 +35,13 @@ void fit_to_hard_starts(std::vector<Segment>& edl, const Timeline& timeline, con
   std::vector<Boundary> bounds;
   for (const auto& pp : plan.programs)
     if (merged.programs[pp.index].start == StartMode::hard)
-      bounds.push_back({pp.scheduled, mapper.frame_of(pp.scheduled), pp.index});
+      bounds.push_back({pp.onset(), mapper.frame_of(pp.onset()), pp.index});
   std::sort(bounds.begin(), bounds.end(), [](const Boundary& a, const Boundary& b) { return a.at < b.at; });
   if (bounds.empty()) return;
   // The hard start a segment must end by. Items by their planned start; fill and silence
   // by the programme they lead to (a filler's own time runs on in frames).
   std::map<std::size_t, TimePoint> programme_at;
-  for (const auto& pp : plan.programs) programme_at[pp.index] = pp.scheduled;
+  for (const auto& pp : plan.programs) programme_at[pp.index] = pp.onset();
   auto next_bound = [&](const Segment& s) {
     const auto at = [](const Boundary& b) { return b.at; };
     if (!is_item(s)) return std::ranges::lower_bound(bounds, programme_at[s.program], {}, at);

@@ -13,7 +13,8 @@ std::string Item::display_title() const {
       while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
       ++chars;
     }
-    return "say: " + text.substr(0, cut) + (cut < text.size() ? "…" : "");
+    return (kind == ItemKind::spoken_time ? "say_time: " : "say: ") + text.substr(0, cut) +
+           (cut < text.size() ? "…" : "");
   }
   switch (kind) {
     case ItemKind::file:
@@ -24,8 +25,18 @@ std::string Item::display_title() const {
       return "silence";
     case ItemKind::speech:
       return "say";
+    case ItemKind::tone:
+      return "time signal";
+    case ItemKind::spoken_time:
+      return "say_time";
   }
   return {};
+}
+
+std::size_t Program::written_number(std::size_t index) const {
+  std::size_t generated = 0;
+  for (std::size_t i = 0; i < items.size() && items[i].kind == ItemKind::tone; ++i) ++generated;
+  return index < generated ? 0 : index - generated + 1;
 }
 
 }  // namespace onair

@@ -34,11 +34,15 @@ struct PlannedItem {
 struct PlannedProgram {
   std::size_t index = 0;
   TimePoint scheduled;      // `at`
+  Duration lead_in{0};      // the time signal before `at` (Program::lead_in)
   TimePoint start, end;     // first item start, last item end (after cuts)
   std::size_t first_item = 0, item_count = 0;  // range in Plan::items
   Duration late{0};         // soft start delayed by the item on air
   Duration overrun{0};      // content past the next hard start or `end`
   std::string cut_by;       // id of the programme whose hard start cut it, or "end"
+
+  // When the programme takes the air: `at`, or `at` − 5 s with the time signal.
+  TimePoint onset() const { return scheduled - lead_in; }
 };
 
 struct PlannedGap {

@@ -24,6 +24,10 @@ ItemLength natural_length(const Item& item, TimePoint start, const LocalDay& day
       return {Duration{0}, Duration{0}, true};
     case ItemKind::speech:  // not rendered (an error says why)
       return {Duration{0}, Duration{0}, true};
+    case ItemKind::tone:
+      return {item.duration.value_or(Duration{0}), Duration{0}, false};
+    case ItemKind::spoken_time:  // the slot render_speech() measured; none: not rendered
+      return {item.duration.value_or(Duration{0}), Duration{0}, !item.duration};
     case ItemKind::file: {
       const auto media = media_duration(item);
       const Duration in = item.cue_in.value_or(Duration{0});
@@ -40,7 +44,10 @@ ItemLength natural_length(const Item& item, TimePoint start, const LocalDay& day
 }
 
 std::string item_label(const Schedule& s, const PlannedItem& pi) {
-  return fmt::format("{} '{}'", pi.item + 1, s.programs[pi.program].items[pi.item].display_title());
+  const Program& p = s.programs[pi.program];
+  const std::size_t n = p.written_number(pi.item);
+  if (n == 0) return fmt::format("'{}'", p.items[pi.item].display_title());
+  return fmt::format("{} '{}'", n, p.items[pi.item].display_title());
 }
 
 class Planner {
@@ -134,15 +141,21 @@ class Planner {
     const Program& p = s_.programs[k];
     const ResolvedTime at = day_.at(p.at);
     warn_local_time(p, at, "at", p.at);
-    close_before(at.time);
+    // The time signal takes the air before `at`: everything before it ends there.
+    const TimePoint onset = at.time - p.lead_in();
+    close_before(onset);
     PlannedProgram pp;
     pp.index = k;
     pp.scheduled = at.time;
-    TimePoint start = at.time;
-    const TimePoint previous_end = plan_.items.empty() ? at.time : air_end();
+    pp.lead_in = p.lead_in();
+    TimePoint start = onset;
+    const TimePoint previous_end = plan_.items.empty() ? onset : air_end();
     if (!plan_.items.empty()) {
       if (p.start == StartMode::hard) {
-        cut_everything_after(at.time, 0, fmt::format("the hard start of '{}' at {}", p.id, day_.clock(at.time)));
+        cut_everything_after(onset, 0,
+                             p.pips ? fmt::format("the time signal of '{}' at {} (from {})", p.id,
+                                                  day_.clock(at.time), day_.clock(onset))
+                                    : fmt::format("the hard start of '{}' at {}", p.id, day_.clock(at.time)));
       } else if (auto on_air = item_on_air(at.time)) {
         start = plan_.items[*on_air].end;
         pp.late = start - at.time;

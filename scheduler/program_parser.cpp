@@ -3,16 +3,17 @@
 #include <fmt/format.h>
 
 #include "scheduler/placeholders.hpp"
+#include "scheduler/spoken_time.hpp"
 
 namespace onair {
 namespace {
 
-const std::vector<std::string> kProgramKeys = {"id", "title", "at", "start", "end", "items", "days", "omit", "loudness"};
+const std::vector<std::string> kProgramKeys = {"id", "title", "at", "start", "end", "items", "days", "omit", "loudness", "pips"};
 const std::vector<std::string> kItemKeys = {
-    "file",      "relay",    "silence",  "say",  "say_file", "title", "in",    "out",     "fade_in",
+    "file",      "relay",    "silence",  "say",  "say_file", "say_time", "title", "in",    "out",     "fade_in",
     "fade_out",  "gain",     "crossfade", "duration", "until", "fallback", "loudness", "voice", "rate",
     "pitch",     "variant"};
-const char* const kKindList = "'file:', 'relay:', 'silence:', 'say:' or 'say_file:'";
+const char* const kKindList = "'file:', 'relay:', 'silence:', 'say:', 'say_file:' or 'say_time:'";
 
 bool is_relay_url(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
@@ -29,7 +30,7 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
     return it == keys.end() ? nullptr : &it->second;
   };
 
-  const char* kinds[] = {"file", "relay", "silence", "say", "say_file"};
+  const char* kinds[] = {"file", "relay", "silence", "say", "say_file", "say_time"};
   std::vector<const char*> present;
   for (const char* k : kinds)
     if (get(k)) present.push_back(k);
@@ -59,6 +60,18 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
         r.diags().error(item.source_mark, fmt::format("relay {} must be an http:// or https:// URL", quote_value(*s)));
       item.source = *s;
     }
+  } else if (kind == "say_time") {
+    item.kind = ItemKind::spoken_time;
+    SpeechSpec spec;
+    spec.text_mark = item.source_mark;
+    if (auto s = r.string(source, kind)) {
+      if (s->empty()) r.diags().error(item.source_mark, "'say_time' must not be empty");
+      else if (auto filled = fill_spoken_time(*s, {}); !filled.text)
+        r.diags().error(item.source_mark, fmt::format("in 'say_time' {}: {}", quote_value(*s), filled.error));
+      spec.text = *s;
+      item.source = "say_time";  // filled in and spoken as it goes to air
+    }
+    item.speech = std::move(spec);
   } else if (kind == "say" || kind == "say_file") {
     item.kind = ItemKind::speech;
     SpeechSpec spec;
@@ -121,7 +134,7 @@ std::optional<Item> parse_item(const YAML::Node& node, YamlReader& r, date::year
     if (auto s = expanded_string(*e, "fallback", r, day)) item.fallback = *s;
     item.fallback_mark = r.mark(e->value);
   }
-  const bool is_speech = item.kind == ItemKind::speech;
+  const bool is_speech = item.kind == ItemKind::speech || item.kind == ItemKind::spoken_time;
   for (const char* key : {"voice", "rate", "pitch", "variant"}) {
     auto e = only_for(key, is_speech, "");
     if (!e || !item.speech) continue;
@@ -233,6 +246,44 @@ std::optional<std::uint8_t> parse_days(const YamlReader::Entry& e, YamlReader& r
   return one(e.value);
 }
 
+// `pips: true | false | { level: DBFS, frequency: HZ }`.
+std::optional<PipsSpec> parse_pips(const YamlReader::Entry& e, YamlReader& r) {
+  PipsSpec spec;
+  spec.mark = r.mark(e.value);
+  if (e.value.IsMap()) {
+    const std::size_t errors_before = r.diags().error_count();
+    auto keys = r.read_map(e.value, "'pips'", {"level", "frequency"});
+    if (auto it = keys.find("level"); it != keys.end())
+      spec.level_dbfs = r.number(it->second, "level", -60.0, 0.0).value_or(spec.level_dbfs);
+    if (auto it = keys.find("frequency"); it != keys.end())
+      spec.frequency_hz = r.number(it->second, "frequency", 100.0, 4000.0).value_or(spec.frequency_hz);
+    if (r.diags().error_count() != errors_before) return std::nullopt;
+    return spec;
+  }
+  if (!e.value.IsScalar()) {
+    r.diags().error(spec.mark, fmt::format("'pips' must be true, false or a mapping such as {{ level: -12 }}, got {}",
+                                           YamlReader::kind_of(e.value)));
+    return std::nullopt;
+  }
+  if (auto on = r.boolean(e, "pips"); on && *on) return spec;
+  return std::nullopt;
+}
+
+// The time signal's two tone items, in front of the programme's own.
+void add_time_signal(Program& p) {
+  Item countdown, on_time;
+  countdown.kind = on_time.kind = ItemKind::tone;
+  countdown.generated = on_time.generated = true;
+  countdown.mark = countdown.source_mark = on_time.mark = on_time.source_mark = p.pips->mark;
+  countdown.title = "Tín hiệu giờ";
+  on_time.title = "Tín hiệu giờ (tiếng đúng giờ)";
+  countdown.duration = kPipsLeadIn;
+  on_time.duration = kOnTimePip;
+  countdown.tone = pips_countdown(*p.pips);
+  on_time.tone = pips_on_time(*p.pips);
+  p.items.insert(p.items.begin(), {std::move(countdown), std::move(on_time)});
+}
+
 std::optional<ProgramEntry> parse_program(const YAML::Node& node, YamlReader& r, date::year_month_day day) {
   auto keys = r.read_map(node, "a programme", kProgramKeys);
   if (!node.IsMap()) return std::nullopt;
@@ -297,6 +348,16 @@ std::optional<ProgramEntry> parse_program(const YAML::Node& node, YamlReader& r,
     }
   } else {
     r.diags().error(p.mark, fmt::format("programme '{}' has no 'items:'", p.id));
+  }
+  if (auto e = get("pips")) {
+    p.pips = parse_pips(*e, r);
+    if (p.pips && p.start == StartMode::soft) {
+      r.diags().error(r.mark(e->key), fmt::format("'pips' needs a hard start: the last pip marks {} exactly, and "
+                                                  "programme '{}' has 'start: soft'",
+                                                  format_time_of_day(p.at).substr(0, 8), p.id));
+      p.pips.reset();
+    }
+    if (p.pips) add_time_signal(p);
   }
   return entry;
 }

@@ -7,6 +7,7 @@
 
 #include "scheduler/media_paths.hpp"
 #include "scheduler/model.hpp"
+#include "scheduler/spoken_time.hpp"
 #include "scheduler/yaml_reader.hpp"
 
 namespace onair {
@@ -67,11 +68,41 @@ std::optional<std::string> text_of(const Schedule& s, const SpeechSpec& spec, co
   return text;
 }
 
+// The slot of a `say_time:` item: its longest reading, rendered (and so checked) now.
+void size_spoken_time(Item& item, SpeechRenderer* renderer, Diagnostics& diags) {
+  const SpeechSpec& spec = *item.speech;
+  if (!renderer) {
+    diags.error(spec.text_mark, "spoken items cannot be rendered here (no speech engine)");
+    return;
+  }
+  Duration longest{0};
+  for (const ClockReading reading : slot_readings()) {
+    const auto text = fill_spoken_time(spec.text, reading);
+    if (!text.text) return;  // reported by the parser
+    SpeechResult r = renderer->render(*text.text, spec.voice);
+    if (r.file.empty()) {
+      diags.error(r.voice_error ? spec.voice_mark : spec.text_mark,
+                  r.error.empty() ? std::string("the text could not be spoken") : r.error);
+      return;
+    }
+    if (!r.length) {
+      diags.error(spec.text_mark, fmt::format("the length of the spoken time {} is unknown", quote_value(*text.text)));
+      return;
+    }
+    longest = std::max(longest, *r.length);
+  }
+  item.duration = longest + kSpokenTimeMargin;
+}
+
 }  // namespace
 
 void render_speech(Schedule& schedule, SpeechRenderer* renderer, Diagnostics& diags) {
   for (auto& program : schedule.programs)
     for (auto& item : program.items) {
+      if (item.kind == ItemKind::spoken_time && item.speech && !item.speech->has_errors) {
+        size_spoken_time(item, renderer, diags);
+        continue;
+      }
       if (item.kind != ItemKind::speech || !item.speech || item.speech->has_errors) continue;
       const SpeechSpec& spec = *item.speech;
       auto text = text_of(schedule, spec, spec.text_mark, diags);

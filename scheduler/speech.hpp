@@ -9,6 +9,7 @@
 #include <string>
 
 #include "scheduler/diagnostics.hpp"
+#include "scheduler/timecode.hpp"
 
 namespace onair {
 
@@ -31,6 +32,7 @@ struct SpeechSpec {
 
 struct SpeechResult {
   std::filesystem::path file;  // the rendered WAV (absolute); empty on error
+  std::optional<Duration> length;  // how long it is, when the renderer knows
   std::string error;           // why not, naming the value ("unknown voice 'x' …")
   bool voice_error = false;    // the error is about the voice settings, not the text
 };
@@ -45,7 +47,8 @@ class SpeechRenderer {
 struct Schedule;
 
 // Renders every spoken item of `schedule` and turns it into a file item on the rendered WAV
-// (Item::generated). `say_file:` texts are read from the media root. Problems go to `diags`
+// (Item::generated). A `say_time:` item is rendered at its longest readings instead, which
+// checks its voice and sets its slot (`duration`); it is spoken again as it goes to air. `say_file:` texts are read from the media root. Problems go to `diags`
 // at the item's line; such an item stays spoken and fails validation. With no renderer,
 // every spoken item is an error.
 void render_speech(Schedule& schedule, SpeechRenderer* renderer, Diagnostics& diags);

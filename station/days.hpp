@@ -30,6 +30,8 @@ class StationDays {
   std::shared_ptr<const Timeline> window(date::year_month_day today);
   void reload();
   DayCheck check_day(date::year_month_day day);
+  // The renderer behind the days' spoken items, for the engine's spoken time (thread-safe).
+  SpeechRenderer& speech() { return speech_; }
 
  private:
   struct Loaded {

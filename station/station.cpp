@@ -495,6 +495,7 @@ int Station::run(std::stop_token stop) {
   m.zone = std::make_unique<LocalDay>(m.config.timezone, date::year_month_day{date::year(2000), date::month(1), date::day(1)});
   m.prober = std::make_unique<ProbeCache>(std::make_unique<FfmpegProber>(), m.config.log_dir / "probe-cache.json");
   m.days = std::make_unique<StationDays>(m.config, *m.prober, m.alarms);
+  m.sources.use_speech(&m.days->speech());
   try {
     auto inner = m.hooks.output ? std::move(m.hooks.output) : make_outputs(m.config.output_list(), OutputOptions{});
     TeeOptions tee;

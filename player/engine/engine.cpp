@@ -16,7 +16,8 @@ namespace {
 std::shared_ptr<spdlog::logger> engine_log() { return named_logger("engine"); }
 
 bool has_source(const Segment& s) {
-  return s.kind == Segment::Kind::file || s.kind == Segment::Kind::relay || s.kind == Segment::Kind::fill;
+  return s.kind == Segment::Kind::file || s.kind == Segment::Kind::relay || s.kind == Segment::Kind::fill ||
+         s.kind == Segment::Kind::tone || s.kind == Segment::Kind::spoken_time;
 }
 
 }  // namespace

@@ -22,14 +22,19 @@ struct RelayOptions {
   FrameCount ring_frames = 48000 * 4;              // a few seconds of buffer
 };
 
-// Files and fill decode from disk; relays go through the relay source with its fallback.
+// Files and fill decode from disk; relays go through the relay source with its fallback;
+// the time signal is generated; spoken time is said by `speech` (none: it fails).
 class MediaSourceFactory final : public SourceFactory {
  public:
-  explicit MediaSourceFactory(RelayOptions relay = {}) : relay_(relay) {}
+  explicit MediaSourceFactory(RelayOptions relay = {}, SpeechRenderer* speech = nullptr)
+      : relay_(relay), speech_(speech) {}
   std::unique_ptr<Source> open(const Segment& segment, FrameCount first, const AudioFormat& format) override;
+  // Before the engine runs (the station makes its renderer after the factory).
+  void use_speech(SpeechRenderer* speech) { speech_ = speech; }
 
  private:
   RelayOptions relay_;
+  SpeechRenderer* speech_;
 };
 
 // The relay source: the network stream with connect/read timeouts, a few seconds buffered;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "player/decode/prober.hpp"
 #include "player/log.hpp"
 #include "player/output/wav.hpp"
 #include "player/speech/espeak.hpp"
@@ -58,6 +59,16 @@ std::string SpeechCache::engine_name() const {
 }
 
 SpeechResult SpeechCache::render(const std::string& text, const SpeechVoice& voice) {
+  SpeechResult r = render_file(text, voice);
+  if (!r.file.empty()) {
+    FfmpegProber prober;
+    const MediaInfo info = prober.probe(r.file);
+    if (info.ok) r.length = info.duration;
+  }
+  return r;
+}
+
+SpeechResult SpeechCache::render_file(const std::string& text, const SpeechVoice& voice) {
   SpeechResult r;
   const std::string spoken = spoken_text(text);
   if (spoken.find_first_not_of(" ,.?!") == std::string::npos) {
@@ -102,7 +113,9 @@ SpeechResult SpeechCache::synthesize_to(const fs::path& wav, const std::string& 
   SpeechResult r;
   // Written beside its final name and renamed: a crash or a second process never leaves a
   // half file under the name the next check would trust.
-  const fs::path tmp = wav.string() + fmt::format(".{}.tmp", ::getpid());
+  // Per process and per call: the day loader and a spoken time's source may render at once.
+  static std::atomic<unsigned> calls{0};
+  const fs::path tmp = wav.string() + fmt::format(".{}.{}.tmp", ::getpid(), calls.fetch_add(1));
   try {
     if (options_.external) {
       auto out = run_external_tts(options_.external->argv, spoken, options_.external->timeout);

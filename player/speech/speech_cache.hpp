@@ -41,6 +41,7 @@ class SpeechCache final : public SpeechRenderer {
   const std::filesystem::path& dir() const { return options_.dir; }
 
  private:
+  SpeechResult render_file(const std::string& text, const SpeechVoice& voice);
   SpeechResult synthesize_to(const std::filesystem::path& wav, const std::string& spoken, const SpeechVoice& voice);
 
   SpeechCacheOptions options_;

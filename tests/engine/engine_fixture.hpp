@@ -10,6 +10,7 @@
 #include "player/engine/engine.hpp"
 #include "player/decode/prober.hpp"
 #include "scheduler/loader.hpp"
+#include "player/source/tone.hpp"
 #include "support/test_media.hpp"
 
 namespace onair::test {
@@ -65,10 +66,11 @@ class MemoryOutput final : public Output {
   float left(FrameCount f) const { return samples.at(static_cast<std::size_t>(f * 2)); }
 };
 
-// Files only; a relay here is a source that fails at once.
+// Files (and the engine's own tones) only; a relay here is a source that fails at once.
 class FileFactory final : public SourceFactory {
  public:
   std::unique_ptr<Source> open(const Segment& s, FrameCount first, const AudioFormat& format) override {
+    if (s.kind == Segment::Kind::tone) return make_tone_source(s.tone, first - s.origin, s.length, format);
     FileSourceOptions o;
     o.cue_in = s.cue_in + (first - s.origin);
     return make_file_source(s.kind == Segment::Kind::relay ? "/nonexistent" : s.source, format, o);

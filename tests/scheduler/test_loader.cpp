@@ -207,7 +207,7 @@ programs:
         in: 20
         out: 10
 )");
-  EXPECT_TRUE(l.has_error("an item needs one of 'file:', 'relay:', 'silence:', 'say:' or 'say_file:'", 5, 9)) << l.dump();
+  EXPECT_TRUE(l.has_error("an item needs one of 'file:', 'relay:', 'silence:', 'say:', 'say_file:' or 'say_time:'", 5, 9)) << l.dump();
   EXPECT_TRUE(l.has_error("only one of", 7, 9)) << l.dump();
   EXPECT_TRUE(l.has_error("'duration' does not apply to a file item; to shorten a file use 'out'", 9, 9)) << l.dump();
   EXPECT_TRUE(l.has_error("cue out 10 s is not after cue in 20 s", 12, 14)) << l.dump();
