@@ -66,7 +66,7 @@ TEST(ControlFloodDaemon, PlaysOnItsFramesAndAnswersStatusThroughAFlood) {
              "timezone: UTC\nprograms:\n  - id: flood\n    at: \"" + date::format("%T", at - day) +
                  "\"\n    items: [" + items + "]\n");
   std::filesystem::create_directories(dir / "schedules/templates");
-  const int port = 20000 + (getpid() * 7) % 20000;
+  const int port = free_port();
   write_file(dir / "onair.yaml", "output: null\nmedia_root: media\nschedules: schedules\ntimezone: UTC\n"
                                  "asrun_dir: asrun\nlog_dir: log\ncontrol:\n  listen: \"127.0.0.1:" +
                                      std::to_string(port) + "\"\nalarms:\n  disk_min_free_mb: 0\n");

@@ -56,14 +56,18 @@ struct Daemon {
 struct Folders {
   TempDir dir;
   std::string day;
-  Folders(int port_offset) {
+  int control_port = 0;
+  // The control port is one the kernel says is free (ports made from PIDs collided with
+  // another test's daemon now and then in CI: PIDs of tests started together are close).
+  Folders() {
     make_tone(dir / "media/long.wav", 440, 120);
     const auto at = time_point_cast<milliseconds>(system_clock::now() - seconds(3));
     const auto d = date::floor<date::days>(at);
     day = date::format("%F", d);
     write_file(dir / ("schedules/" + day + ".yaml"), program("long", date::format("%T", at - d)));
     std::filesystem::create_directories(dir / "schedules/templates");
-    config("onair.yaml", 20000 + (getpid() + port_offset) % 20000);
+    control_port = free_port();
+    config("onair.yaml", control_port);
   }
   static std::string program(const std::string& id, const std::string& at) {
     return "timezone: UTC\nprograms:\n  - id: " + id + "\n    at: \"" + at + "\"\n    items: [{file: long.wav}]\n";
@@ -78,8 +82,10 @@ struct Folders {
 }  // namespace
 
 TEST(DaemonOps, ASecondStationOnTheSameAsRunFolderRefusesToStart) {
-  Folders f(0);
-  f.config("second.yaml", 20000 + (getpid() + 7) % 20000);  // its own control port
+  Folders f;
+  int second_port = free_port();
+  while (second_port == f.control_port) second_port = free_port();
+  f.config("second.yaml", second_port);  // its own control port
   Daemon guard{start_daemon(f.dir / "onair.yaml", f.dir / "first.err")};
   const pid_t first = guard.pid;
   const auto asrun = f.dir / ("asrun/" + f.day + ".jsonl");
@@ -107,11 +113,11 @@ TEST(DaemonOps, ASecondStationOnTheSameAsRunFolderRefusesToStart) {
 }
 
 TEST(DaemonOps, TheSchedulesFolderIsWatchedAgainAfterItIsRemovedAndMadeAgain) {
-  Folders f(3);
+  Folders f;
   Daemon daemon{start_daemon(f.dir / "onair.yaml", f.dir / "err")};
   const pid_t pid = daemon.pid;
   const auto log = f.dir / "err";  // the daemon's stderr: its log, unbuffered
-  ASSERT_TRUE(wait_for_lines(f.dir / ("asrun/" + f.day + ".jsonl"), 1));
+  ASSERT_TRUE(wait_for_lines(f.dir / ("asrun/" + f.day + ".jsonl"), 1)) << slurp(log);
   const auto schedules = f.dir / "schedules";
   std::filesystem::rename(schedules, f.dir / "old-schedules");
   ASSERT_TRUE(wait_for_text(log, "watching for it to come back")) << slurp(log);

@@ -48,7 +48,7 @@ TEST(DaemonProcess, KillNineThenRestartRejoinsWithinTwoSeconds) {
              "timezone: UTC\nprograms:\n  - id: long\n    at: \"" + date::format("%T", at - day) +
                  "\"\n    items: [{file: long.wav}]\n");
   std::filesystem::create_directories(dir / "schedules/templates");
-  const std::string port = std::to_string(20000 + getpid() % 20000);
+  const std::string port = std::to_string(free_port());  // the kernel's pick: PID-made ports collided
   write_file(dir / "onair.yaml", "output: null\nmedia_root: media\nschedules: schedules\ntimezone: UTC\n"
                                  "asrun_dir: asrun\nlog_dir: log\ncontrol:\n  listen: \"127.0.0.1:" + port +
                                  "\"\nalarms:\n  disk_min_free_mb: 0\n");
