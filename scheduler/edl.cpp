@@ -162,6 +162,7 @@ class EdlBuilder {
     s.item = pi.item;
     s.uid = item.uid;
     s.label.title = item.display_title();
+    s.label.bulletin = item.bulletin;
     s.scheduled = pi.start;
     s.label.planned = pi.end - pi.start;
     s.label.note = pi.note;

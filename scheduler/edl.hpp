@@ -24,6 +24,7 @@ struct SegmentLabel {
   std::string display_source;   // source relative to its media root
   Duration planned{0};          // planned duration (end - start)
   std::string note;             // why the plan cuts or skips it
+  std::optional<BulletinTag> bulletin;  // the airing of a bulletin
 };
 
 // What the master processor does while this segment airs (player/loudness/processor).

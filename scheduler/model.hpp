@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/bulletin.hpp"
 #include "scheduler/diagnostics.hpp"
 #include "scheduler/speech.hpp"
 #include "scheduler/time_signal.hpp"
@@ -51,6 +52,7 @@ struct Item {
   std::optional<SpeechSpec> speech;
   bool generated = false;
   std::optional<ToneSpec> tone;  // kind tone: what the engine generates over `duration`
+  std::optional<BulletinTag> bulletin;  // a bulletin the station placed here (never from a file)
 
   SourceMark mark;  // the item's first key
   SourceMark source_mark, in_mark, out_mark, crossfade_mark, duration_mark, fallback_mark;

@@ -92,8 +92,19 @@ void AsRunLog::append(const nlohmann::json& j) {
   }
 }
 
+namespace {
+
+void add_bulletin(nlohmann::json& j, const AsRunRecord& r) {
+  if (!r.bulletin) return;
+  j["bulletin"] = r.bulletin->id;
+  j["level"] = to_string(r.bulletin->level);
+  j["airing"] = r.bulletin->airing;
+}
+
+}  // namespace
+
 void AsRunLog::started(const AsRunRecord& r) {
-  append({{"event", "start"},
+  nlohmann::json j{{"event", "start"},
           {"day", r.day},
           {"program", r.program},
           {"item", r.item},
@@ -102,7 +113,9 @@ void AsRunLog::started(const AsRunRecord& r) {
           {"scheduled", local_.iso(r.scheduled)},
           {"started", local_.iso(r.started)},
           {"offset_ms", std::chrono::duration_cast<std::chrono::milliseconds>(r.started - r.scheduled).count()},
-          {"planned_s", seconds(r.planned)}});
+          {"planned_s", seconds(r.planned)}};
+  add_bulletin(j, r);
+  append(j);
 }
 
 void AsRunLog::ended(const AsRunRecord& r) {
@@ -123,6 +136,7 @@ void AsRunLog::ended(const AsRunRecord& r) {
   auto level = [](double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 10.0) / 10.0) : nlohmann::json(nullptr); };
   if (r.lufs) j["lufs"] = level(*r.lufs);
   if (r.true_peak_db) j["true_peak_db"] = level(*r.true_peak_db);
+  add_bulletin(j, r);
   append(j);
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "player/asrun/status.hpp"
+#include "scheduler/bulletin.hpp"
 #include "scheduler/frame_clock.hpp"
 #include "scheduler/local_day.hpp"
 
@@ -44,6 +45,7 @@ struct AsRunRecord {
   std::uint64_t uid = 0;
   FrameCount start_frame = 0, end_frame = 0;
   bool aired = false;
+  std::optional<BulletinTag> bulletin;  // "bulletin" (its id), "level", "airing"
 };
 
 // Something that happened to the station rather than to an item: a stream output lost or

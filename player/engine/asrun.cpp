@@ -23,6 +23,7 @@ AsRunRecord base_record(const Segment& s) {
   r.planned = s.label.planned;
   r.relay = s.kind == Segment::Kind::relay;
   r.uid = s.uid;
+  r.bulletin = s.label.bulletin;
   return r;
 }
 

@@ -59,7 +59,7 @@ std::shared_ptr<spdlog::logger> control_log() { return named_logger("engine"); }
 
 }  // namespace
 
-void Engine::apply_requests(FrameCount frame) {
+FrameCount Engine::apply_requests(FrameCount frame) {
   Requests taken;
   {
     std::lock_guard lock(requests_->mutex);
@@ -73,21 +73,6 @@ void Engine::apply_requests(FrameCount frame) {
     taken.asrun = std::exchange(requests_->asrun, std::nullopt);
   }
   if (taken.asrun) asrun_ = *taken.asrun;
-  const FrameCount cut = frames_in(timeline_->merged().cut_fade, format_.sample_rate);
-  // Ends what is on air `cut` frames from now with the cut fade.
-  auto cut_on_air = [&](const std::string& why, bool as_fact) {
-    FrameCount end = frame;
-    for (auto& a : active_) {
-      if (!a->started || a->seg.end <= frame) continue;
-      a->seg.end = std::min(a->seg.end, frame + cut);
-      a->seg.cut = true;
-      a->seg.cut_fade = a->seg.end - frame;
-      a->seg.label.note = why;
-      if (as_fact) record_fact(*a, a->seg.end);
-      end = std::max(end, a->seg.end);
-    }
-    return end;
-  };
   if (taken.timeline) {
     std::shared_ptr<const Timeline> old = std::exchange(timeline_, std::move(taken.timeline));
     {
@@ -117,7 +102,7 @@ void Engine::apply_requests(FrameCount frame) {
   }
   if (taken.skip) {
     control_log()->warn("skip requested by the operator");
-    const FrameCount end = cut_on_air("skipped by the operator", true);
+    const FrameCount end = cut_on_air(frame, "skipped by the operator", true);
     if (!held_ && resume_at_ < 0) replan(end, false);
   }
   if (taken.hold) {
@@ -129,40 +114,24 @@ void Engine::apply_requests(FrameCount frame) {
       replan(frame, true);
     }
   }
-  if (taken.break_in) {
-    const BreakIn& b = *taken.break_in;
-    control_log()->warn("break-in: '{}' × {}", b.title, b.repeat);
-    const FrameCount start = cut_on_air("interrupted by a break-in", false);
-    // Everything planned is dropped; the schedule is rejoined when the break-in ends.
-    std::erase_if(active_, [&](const auto& a) { return !a->started; });
-    pending_.clear();
-    replanning_.awaiting = false;  // a list still being made is not wanted any more
-    replanning_.planned_until = ReplanResult::kNoEnd;
-    const FrameCount length = frames_in(b.length, format_.sample_rate);
-    FrameCount at = start;
-    for (int k = 0; k < b.repeat; ++k) {
-      Segment s;
-      s.kind = Segment::Kind::file;
-      s.source = b.source;
-      s.label.display_source = b.display_source.empty() ? b.source : b.display_source;
-      s.label.title = b.title;
-      s.label.program_id = "break-in";
-      s.label.day = timeline_->local().iso(clock_.time_of(at)).substr(0, 10);
-      s.item = static_cast<std::size_t>(k);
-      s.uid = std::hash<std::string>{}("break-in/" + std::to_string(frame) + "/" + std::to_string(k));
-      s.start = s.origin = at;
-      s.length = length;
-      s.end = at + length;
-      s.gain_db = b.gain_db;
-      s.loudness = b.loudness;
-      s.scheduled = clock_.time_of(at);
-      s.label.planned = b.length;
-      pending_.push_back(std::move(s));
-      at += length;
-    }
-    resume_at_ = at;
-    held_ = hold_after_current_ = false;
+  if (taken.break_in) frame = start_break_in(*taken.break_in, frame);
+  return frame;
+}
+
+// Ends what is on air a cut fade from now.
+FrameCount Engine::cut_on_air(FrameCount frame, const std::string& why, bool as_fact) {
+  const FrameCount cut = frames_in(timeline_->merged().cut_fade, format_.sample_rate);
+  FrameCount end = frame;
+  for (auto& a : active_) {
+    if (!a->started || a->seg.end <= frame) continue;
+    a->seg.end = std::min(a->seg.end, frame + cut);
+    a->seg.cut = true;
+    a->seg.cut_fade = a->seg.end - frame;
+    a->seg.label.note = why;
+    if (as_fact) record_fact(*a, a->seg.end);
+    end = std::max(end, a->seg.end);
   }
+  return end;
 }
 
 // A station runs for months: what it remembers of days that left the timeline (the window

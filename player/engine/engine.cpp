@@ -212,8 +212,10 @@ bool Engine::start_due(FrameCount frame) {
       continue;
     }
     if (a->source) {
-      const auto timeout = options_.realtime ? std::chrono::milliseconds(options_.realtime_wait)
-                                             : std::chrono::milliseconds(options_.render_wait);
+      auto timeout = options_.realtime ? std::chrono::milliseconds(options_.realtime_wait)
+                                       : std::chrono::milliseconds(options_.render_wait);
+      // A break-in's first source opened a moment ago: the audio still queued covers its wait.
+      if (options_.realtime && frame == break_in_first_) timeout = std::max(timeout, break_in_wait_);
       if (a->source->state() == Source::State::opening) a->source->wait(1, timeout);
       const bool not_ready = a->source->state() == Source::State::opening;
       if (not_ready || a->source->exhausted()) {
@@ -291,6 +293,9 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
     steady.emplace(envelope_of(only->seg));
     if (!steady->constant_over(frame, limit)) steady.reset();
   }
+  const FrameCount tail_end = tail_start_ + tail_frames_;
+  const bool tail = tail_frames_ > 0 && frame < tail_end && frame + limit > tail_start_;
+  if (tail) steady.reset();
   if (!steady) std::fill(mix_.begin(), mix_.begin() + static_cast<std::ptrdiff_t>(samples), 0.0f);
   for (auto& a : active_) {
     if (!airs(*a)) continue;
@@ -303,9 +308,17 @@ FrameCount Engine::render(FrameCount frame, FrameCount n) {
     if (steady) apply_gain(mix_.data(), samples, static_cast<float>(steady->at(frame)));
     else mix_add(mix_.data(), scratch_.data(), format_.channels, frame, limit, envelope_of(a->seg));
   }
+  if (tail) {  // a break-in's cut fade of what it took back
+    const FrameCount first = std::max(frame, tail_start_), last = std::min(frame + limit, tail_end);
+    const auto ch = static_cast<std::size_t>(format_.channels);
+    const float* from = &tail_[static_cast<std::size_t>(first - tail_start_) * ch];
+    float* into = &mix_[static_cast<std::size_t>(first - frame) * ch];
+    for (std::size_t i = 0, count = static_cast<std::size_t>(last - first) * ch; i < count; ++i) into[i] += from[i];
+    if (last >= tail_end) tail_frames_ = 0;
+  }
   if (limit > 0) {
     if (options_.master) options_.master->set_control(bus_control(frame, limit));
-    output_.write(mix_.data(), limit);
+    emit(mix_.data(), frame, limit);
   }
   return limit;
 }
@@ -359,6 +372,12 @@ void Engine::close_all(FrameCount frame, AsRunStatus status, const std::string& 
 
 void Engine::run(FrameCount until, std::stop_token stop) {
   FrameCount frame = 0;
+  // A sink that can take back what it has not played lets a break-in replace it at once.
+  if (options_.realtime && output_.retract_capacity() > 0) {
+    history_frames_ = output_.retract_capacity() + options_.block;
+    history_.assign(static_cast<std::size_t>(history_frames_ * format_.channels), 0.0f);
+    tail_.reserve(history_.size());
+  }
   join_at_start();
   while (frame < until) {
     if (stop.stop_requested()) {
@@ -366,7 +385,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
       break;
     }
     clock_.tick();
-    apply_requests(frame);
+    frame = apply_requests(frame);
     // The status snapshot is for people and monitors: five times a second is plenty.
     if (frame - last_status_ >= format_.sample_rate / 5 || frame == 0) {
       last_status_ = frame;
@@ -388,7 +407,7 @@ void Engine::run(FrameCount until, std::stop_token stop) {
         bus_.agc = false;
         options_.master->set_control(bus_);
       }
-      output_.write(mix_.data(), n);
+      emit(mix_.data(), frame, n);
       frame += n;
       stats_.frames = frame;
       if (options_.progress) options_.progress(frame);

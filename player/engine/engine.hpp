@@ -50,10 +50,15 @@ struct EngineOptions {
   // The master processor in front of the outputs (the engine's Output, or behind it): told
   // before each block what airs (AGC for what was not measured ahead, the ceiling).
   ProcessedOutput* master = nullptr;
+  // A break-in takes back the audio rendered ahead (Output::retract) but this much, which
+  // plays while the break-in's first frames are rendered; it replaces the rest at once.
+  std::chrono::milliseconds retract_keep{60};
 };
 
 // A break-in: an urgent announcement aired at once (the item on air fades out with the cut
-// fade), `repeat` times, then the schedule is rejoined at whatever is on air by then.
+// fade), `repeat` times, then the schedule is rejoined at whatever is on air by then. With a
+// sink that can take back what it has not played (a sound card), the audio rendered ahead is
+// replaced: the cut fade starts at the frame about to play, not after the render-ahead.
 struct BreakIn {
   std::string source;   // absolute path
   std::string display_source;  // as the operator named it (for the as-run log)
@@ -64,6 +69,9 @@ struct BreakIn {
   // Not measured ahead (it must air at once): the master AGC levels it toward the
   // station's target unless loudness is off (docs/loudness.md).
   SegmentLoudness loudness{.agc = true};
+  std::optional<BulletinTag> bulletin;  // an emergency bulletin's airing (as-run "bulletin", "level")
+  bool attention_tone = false;          // the attention signal first (scheduler/bulletin.hpp)
+  std::string note;                     // what the as-run says of what it cut ("" = a break-in)
 };
 
 // What is on air, for the status API.
@@ -187,11 +195,26 @@ class Engine {
   struct Requests;
   static std::unique_ptr<Requests> make_requests();
   std::unique_ptr<Requests> requests_;
-  void apply_requests(FrameCount frame);
+  // Returns the frame to go on from: earlier than `frame` when a break-in took back audio.
+  FrameCount apply_requests(FrameCount frame);
+  FrameCount start_break_in(const BreakIn& b, FrameCount frame);
+  FrameCount retract_for_break_in(FrameCount frame, const std::string& why);
+  FrameCount cut_on_air(FrameCount frame, const std::string& why, bool as_fact);
+  // Writes a block to the output, keeping a copy for a break-in's fade (history_).
+  void emit(const float* mix, FrameCount frame, FrameCount frames);
   void forget_days_gone();
   void update_status(FrameCount frame);
   bool held_ = false, hold_after_current_ = false;
   FrameCount resume_at_ = -1;  // after a break-in: rejoin the schedule here
+
+  // What went to the output lately (realtime with a sink that can retract): frame f at
+  // (f % history_frames_). A break-in fades out from it what it takes back.
+  std::vector<float> history_;
+  FrameCount history_frames_ = 0;
+  std::vector<float> tail_;  // the faded-out audio the break-in airs first, from tail_start_
+  FrameCount tail_start_ = 0, tail_frames_ = 0;
+  FrameCount break_in_first_ = -1;  // the break-in's first frame: its source gets longer to open
+  std::chrono::milliseconds break_in_wait_{0};
 };
 
 }  // namespace onair

@@ -27,20 +27,36 @@ AudioFormat FanOutOutput::open(const AudioFormat& requested) {
                         std::to_string(f.sample_rate) + " Hz, " + std::to_string(f.channels) + " ch");
     }
   }
+  const FrameCount retractable = followers_.empty() ? 0 : primary_->retract_capacity();
+  held_.reset(retractable > 0 ? retractable + 8192 : 0, f.channels);
   return f;
 }
 
 void FanOutOutput::write(const float* interleaved, FrameCount frames) {
-  for (auto& out : followers_) out->write(interleaved, frames);
   primary_->write(interleaved, frames);
+  if (followers_.empty()) return;
+  held_.push(interleaved, frames, primary_->retractable(),
+             [this](const float* data, FrameCount n) { feed_followers(data, n); });
+}
+
+void FanOutOutput::feed_followers(const float* interleaved, FrameCount frames) {
+  for (auto& out : followers_) out->write(interleaved, frames);
+}
+
+FrameCount FanOutOutput::retract(FrameCount most, FrameCount keep) {
+  const FrameCount took = primary_->retract(most, keep);
+  held_.drop_newest(took);
+  return took;
 }
 
 void FanOutOutput::drain() {
+  held_.release_all([this](const float* data, FrameCount n) { feed_followers(data, n); });
   primary_->drain();
   for (auto& out : followers_) out->drain();
 }
 
 void FanOutOutput::close() {
+  held_.release_all([this](const float* data, FrameCount n) { feed_followers(data, n); });
   primary_->close();
   for (auto& out : followers_) out->close();
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "player/output/held_audio.hpp"
 #include "player/output/output.hpp"
 #include "player/output/queued.hpp"
 
@@ -21,9 +22,13 @@ class FanOutOutput final : public Output {
   ~FanOutOutput() override;
 
   AudioFormat open(const AudioFormat& requested) override;
-  // The followers' copies first (they only queue), then the primary (which may pace).
+  // The primary first, then the followers' copies of what it can no longer take back
+  // (HeldAudio: a stream carries what the primary played, emergencies included).
   void write(const float* interleaved, FrameCount frames) override;
   void drain() override;
+  FrameCount retract(FrameCount most, FrameCount keep) override;
+  FrameCount retractable() const override { return primary_->retractable(); }
+  FrameCount retract_capacity() const override { return primary_->retract_capacity(); }
   void close() override;
   std::optional<OutputStamp> stamp() const override { return primary_->stamp(); }
   OutputStats stats() const override { return primary_->stats(); }
@@ -40,6 +45,8 @@ class FanOutOutput final : public Output {
  private:
   std::unique_ptr<Output> primary_;
   std::vector<std::unique_ptr<QueuedOutput>> followers_;
+  HeldAudio held_;  // the followers' audio while the primary could still take it back
+  void feed_followers(const float* interleaved, FrameCount frames);
 };
 
 }  // namespace onair

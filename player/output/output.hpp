@@ -102,6 +102,21 @@ class Output {
   // Closes the sink; idempotent. Destructors close too.
   virtual void close() = 0;
 
+  // Takes back up to `most` of the newest frames written and not yet played, leaving at
+  // least `keep` of them to play while their replacement is rendered; returns how many it
+  // took (the next write() goes that many frames earlier). An emergency bulletin uses it so
+  // the audio rendered ahead does not delay it. Sinks that cannot (files, streams) take 0.
+  virtual FrameCount retract(FrameCount most, FrameCount keep) {
+    (void)most;
+    (void)keep;
+    return 0;
+  }
+  // Frames written that retract() could still take back now, and the most it ever could
+  // (0: this sink cannot). A tee or fan-out hands its taps and followers only audio older
+  // than that, so a recording or a stream carries what the sink actually played.
+  virtual FrameCount retractable() const { return 0; }
+  virtual FrameCount retract_capacity() const { return 0; }
+
   // The latest "frame F reaches the DAC at monotonic time T" stamp. nullopt for sinks
   // running free (rendering as fast as possible: the engine uses a virtual clock) and
   // before the first stamp.

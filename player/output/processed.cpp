@@ -64,6 +64,15 @@ void ProcessedOutput::write(const float* interleaved, FrameCount frames) {
   pending_ = true;
 }
 
+FrameCount ProcessedOutput::retract(FrameCount most, FrameCount keep) {
+  const FrameCount lat = latency();
+  if (!open_ || to_drop_ > 0 || most <= lat) return 0;
+  const FrameCount took = inner_->retract(most - lat, keep);
+  if (took == 0) return 0;
+  to_drop_ = lat;  // what the delay line holds now never reaches the sink
+  return took + lat;
+}
+
 void ProcessedOutput::flush() {
   if (!open_ || !pending_) return;
   // The look-ahead's last frames: push as much silence through. Whatever of the delay

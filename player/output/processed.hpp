@@ -45,6 +45,11 @@ class ProcessedOutput final : public Output {
   void drain() override;
   // Flushes (if there is anything to flush) and closes the inner sink; idempotent.
   void close() override;
+  // The inner sink's frames back, and the look-ahead's (which would reach it next): the
+  // delay line's contents then come out as its start did, dropped, so frames stay aligned.
+  FrameCount retract(FrameCount most, FrameCount keep) override;
+  FrameCount retractable() const override { return inner_->retractable(); }
+  FrameCount retract_capacity() const override { return inner_->retract_capacity(); }
   std::optional<OutputStamp> stamp() const override { return inner_->stamp(); }
   OutputStats stats() const override { return inner_->stats(); }
   bool realtime() const override { return inner_->realtime(); }

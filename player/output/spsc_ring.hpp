@@ -13,6 +13,12 @@
 //
 // Indices are free-running 64-bit frame counters (never wrapped): readable = write - read.
 // At 48 kHz they would overflow after ~6 million years.
+//
+// Retraction (an emergency must not wait behind the audio rendered ahead): the producer
+// asks for the newest unread frames back with retract(); the consumer carries it out at
+// the start of its next read() — it alone knows how far it has read — and hands write_
+// back lowered. The producer does not write meanwhile, so for that moment write_ has one
+// writer, the consumer.
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -64,9 +70,36 @@ class SpscRing {
     return n;
   }
 
+  // Asks the consumer to take back up to `most` of the newest frames, leaving at least
+  // `keep` unread (what plays while the producer renders their replacement). Waits for the
+  // consumer's next read(), polling with `pause()` up to `polls` times; returns how many
+  // frames were taken back (0 when the consumer did not come: the request is withdrawn).
+  template <class Pause>
+  std::size_t retract(std::size_t most, std::size_t keep, Pause&& pause, int polls) noexcept {
+    if (most == 0) return 0;
+    retract_most_.store(most, std::memory_order_relaxed);
+    retract_keep_.store(keep, std::memory_order_relaxed);
+    retract_state_.store(kAsked, std::memory_order_release);
+    for (int i = 0; retract_state_.load(std::memory_order_acquire) != kDone; ++i) {
+      if (i >= polls) {
+        int asked = kAsked;
+        if (retract_state_.compare_exchange_strong(asked, kIdle, std::memory_order_acq_rel)) return 0;  // withdrawn
+        // The consumer has claimed it: it finishes within a few instructions.
+        while (retract_state_.load(std::memory_order_acquire) != kDone) {
+        }
+        break;
+      }
+      pause();
+    }
+    retract_state_.store(kIdle, std::memory_order_relaxed);
+    read_cache_ = read_.load(std::memory_order_acquire);
+    return retracted_.load(std::memory_order_relaxed);
+  }
+
   // --- consumer side -------------------------------------------------------------------
   // Frames that can be read now (may grow concurrently as the producer writes).
   std::size_t readable() noexcept {
+    apply_retract(0);
     const std::uint64_t r = read_.load(std::memory_order_relaxed);
     write_cache_ = write_.load(std::memory_order_acquire);
     return static_cast<std::size_t>(write_cache_ - r);
@@ -74,6 +107,7 @@ class SpscRing {
 
   // Copies up to `frames` frames into `dst`; returns how many were read.
   std::size_t read(T* dst, std::size_t frames) noexcept {
+    apply_retract(frames);
     const std::uint64_t r = read_.load(std::memory_order_relaxed);
     std::size_t avail = static_cast<std::size_t>(write_cache_ - r);
     if (avail < frames) {
@@ -92,9 +126,27 @@ class SpscRing {
     write_.store(0, std::memory_order_relaxed);
     read_.store(0, std::memory_order_relaxed);
     read_cache_ = write_cache_ = 0;
+    retract_state_.store(kIdle, std::memory_order_relaxed);
   }
 
  private:
+  // Consumer: a pending retraction, keeping what this read takes and the producer's `keep`.
+  void apply_retract(std::size_t reading) noexcept {
+    if (retract_state_.load(std::memory_order_acquire) != kAsked) return;
+    int asked = kAsked;
+    // The producer may withdraw the request at the same moment: whoever changes it first wins.
+    if (!retract_state_.compare_exchange_strong(asked, kClaimed, std::memory_order_acq_rel)) return;
+    const std::uint64_t w = write_.load(std::memory_order_relaxed);  // stable: the producer waits
+    const std::uint64_t r = read_.load(std::memory_order_relaxed);
+    const std::size_t keep = reading + retract_keep_.load(std::memory_order_relaxed);
+    const std::size_t unread = static_cast<std::size_t>(w - r);
+    const std::size_t take = unread > keep ? std::min(retract_most_.load(std::memory_order_relaxed), unread - keep) : 0;
+    write_.store(w - take, std::memory_order_relaxed);
+    write_cache_ = w - take;
+    retracted_.store(take, std::memory_order_relaxed);
+    retract_state_.store(kDone, std::memory_order_release);
+  }
+
   void copy_in(std::size_t pos, const T* src, std::size_t n) noexcept {
     const std::size_t first = std::min(n, capacity_ - pos);  // up to the physical end
     std::memcpy(&slots_[pos * channels_], src, first * channels_ * sizeof(T));
@@ -118,6 +170,10 @@ class SpscRing {
   std::uint64_t read_cache_ = 0;                              // producer's view of read_
   alignas(kCacheLine) std::atomic<std::uint64_t> read_{0};   // owned by the consumer
   std::uint64_t write_cache_ = 0;                             // consumer's view of write_
+  static constexpr int kIdle = 0, kAsked = 1, kClaimed = 2, kDone = 3;
+  alignas(kCacheLine) std::atomic<int> retract_state_{kIdle};
+  std::atomic<std::size_t> retract_most_{0}, retract_keep_{0};
+  std::atomic<std::size_t> retracted_{0};  // frames the consumer took back
   // The class is 64-aligned, so its size rounds up and nothing else shares read_'s line.
 };
 

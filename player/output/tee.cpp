@@ -27,6 +27,9 @@ TeeOutput::~TeeOutput() {
 AudioFormat TeeOutput::open(const AudioFormat& requested) {
   format_ = inner_->open(requested);
   frames_ = 0;
+  // Room for all the sink can take back plus the largest write (ProcessedOutput's pieces).
+  const FrameCount retractable = inner_->retract_capacity();
+  held_.reset(retractable > 0 ? retractable + 8192 : 0, format_.channels);
   std::shared_ptr<AirCheckRecorder> recorder;
   std::shared_ptr<SilenceDetector> detector;
   if (options_.aircheck) {
@@ -73,13 +76,30 @@ AudioFormat TeeOutput::open(const AudioFormat& requested) {
 void TeeOutput::write(const float* interleaved, FrameCount frames) {
   inner_->write(interleaved, frames);
   if (frames <= 0) return;
+  held_.push(interleaved, frames, inner_->retractable(),
+             [this](const float* data, FrameCount n) { feed_taps(data, n); });
+}
+
+void TeeOutput::feed_taps(const float* interleaved, FrameCount frames) {
   if (recorder_ && clock_) recorder_->write(interleaved, frames, clock_->time_of(frames_));
   if (detector_) detector_->feed(interleaved, frames, format_.channels);
   if (meter_) meter_->write(interleaved, frames);
   frames_ += frames;
 }
 
+FrameCount TeeOutput::retract(FrameCount most, FrameCount keep) {
+  const FrameCount took = inner_->retract(most, keep);
+  held_.drop_newest(took);
+  return took;
+}
+
+void TeeOutput::drain() {
+  held_.release_all([this](const float* data, FrameCount n) { feed_taps(data, n); });
+  inner_->drain();
+}
+
 void TeeOutput::close() {
+  held_.release_all([this](const float* data, FrameCount n) { feed_taps(data, n); });
   try {
     inner_->close();
   } catch (...) {

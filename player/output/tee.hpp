@@ -25,6 +25,7 @@
 
 #include "player/monitor/aircheck.hpp"
 #include "player/monitor/loudness_meter.hpp"
+#include "player/output/held_audio.hpp"
 #include "player/output/output.hpp"
 #include "player/monitor/silence_detector.hpp"
 
@@ -49,9 +50,13 @@ class TeeOutput final : public Output {
 
   // Opens the inner sink, then builds the taps for the format it opened.
   AudioFormat open(const AudioFormat& requested) override;
-  // Forwards to the inner sink, then feeds the taps (only audio the sink accepted).
+  // Forwards to the inner sink, then feeds the taps (only audio the sink accepted and can no
+  // longer take back: HeldAudio).
   void write(const float* interleaved, FrameCount frames) override;
-  void drain() override { inner_->drain(); }
+  void drain() override;
+  FrameCount retract(FrameCount most, FrameCount keep) override;
+  FrameCount retractable() const override { return inner_->retractable(); }
+  FrameCount retract_capacity() const override { return inner_->retract_capacity(); }
   // Closes the inner sink, then finalizes the air-check file. The taps stay readable.
   void close() override;
   std::optional<OutputStamp> stamp() const override { return inner_->stamp(); }
@@ -76,7 +81,9 @@ class TeeOutput final : public Output {
   const FrameClock* clock_ = nullptr;
   TeeOptions options_;
   AudioFormat format_;
-  FrameCount frames_ = 0;  // engine thread
+  FrameCount frames_ = 0;  // engine thread: frames given to the taps
+  HeldAudio held_;         // what the sink could still take back
+  void feed_taps(const float* interleaved, FrameCount frames);
 
   // Written by open() on the engine thread under mutex_; read without it by the engine
   // thread, with it by others.

@@ -137,7 +137,7 @@ TEST(AsRunRoundTrip, WriterOutputAndRecoveryAreReadBack) {
   const TimePoint at = day.at(std::chrono::hours(5) + std::chrono::minutes(30)).time;
   AsRunRecord a{"2011-11-26", "morning", 0, "Nhạc hiệu, \"mở\"", "jingles/opening.mp3", at,
                 at + std::chrono::milliseconds(12), at + std::chrono::seconds(5), std::chrono::seconds(5),
-                std::chrono::milliseconds(4988), AsRunStatus::played, "", false, {}, {}, 0, 0, 0, false};
+                std::chrono::milliseconds(4988), AsRunStatus::played, "", false, {}, {}, 0, 0, 0, false, {}};
   AsRunRecord b = a;
   b.item = 1, b.title = "Bản tin", b.source = "news/tin.mp3";
   b.scheduled = a.ended, b.started = a.ended;

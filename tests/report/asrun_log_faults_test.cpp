@@ -23,7 +23,7 @@ const LocalDay& zone() {
 AsRunRecord record(int i) {
   const TimePoint at = zone().at(6h + std::chrono::seconds(10 * i)).time;
   return {"2011-11-26", "morning", static_cast<std::size_t>(i), "tin " + std::to_string(i), "news/" + std::to_string(i) + ".mp3",
-          at, at, at + 10s, 10s, 10s, AsRunStatus::played, "", false, {}, {}, 0, 0, 0, false};
+          at, at, at + 10s, 10s, 10s, AsRunStatus::played, "", false, {}, {}, 0, 0, 0, false, {}};
 }
 
 // Both lines of each record, as a log that never failed writes them.

@@ -71,6 +71,7 @@ void PortAudioOutput::install(std::unique_ptr<PaStreamHandle> stream) {
   ++shared_->epoch;
   device_name_ = stream->device_name();
   latency_ = stream->latency();
+  ring_frames_ = static_cast<FrameCount>(stream->ring().capacity());
   stream->attach();
   stream_ = std::move(stream);
   device_ok_ = true;
@@ -183,6 +184,20 @@ void PortAudioOutput::close() {
   const OutputStats s = stats();
   output_log()->info("{}: closed; {} frames written, {} underruns, {} dropped, {} reopens", describe(), s.written,
                      s.underruns, s.dropped_frames, s.reopens);
+}
+
+FrameCount PortAudioOutput::retract(FrameCount most, FrameCount keep) {
+  if (!stream_ || most <= 0) return 0;
+  const std::size_t took = stream_->ring().retract(
+      static_cast<std::size_t>(most), static_cast<std::size_t>(std::max<FrameCount>(keep, 0)),
+      [this] { sleeper().sleep_for(milliseconds(1)); }, 200);
+  written_ -= static_cast<FrameCount>(took);
+  return static_cast<FrameCount>(took);
+}
+
+FrameCount PortAudioOutput::retractable() const {
+  if (!stream_) return 0;
+  return std::max<FrameCount>(0, written_.load() - shared_->next_frame.load());
 }
 
 std::optional<OutputStamp> PortAudioOutput::stamp() const { return shared_->stamps.load(); }

@@ -48,6 +48,11 @@ class PortAudioOutput final : public Output {
   void write(const float* interleaved, FrameCount frames) override;
   void drain() override;
   void close() override;
+  // Takes back from the ring what the callback has not read (it carries the request out at
+  // its next buffer; waits at most ~200 ms for it).
+  FrameCount retract(FrameCount most, FrameCount keep) override;
+  FrameCount retractable() const override;
+  FrameCount retract_capacity() const override { return ring_frames_; }
   std::optional<OutputStamp> stamp() const override;
   OutputStats stats() const override;
   bool realtime() const override { return true; }
@@ -77,6 +82,7 @@ class PortAudioOutput final : public Output {
   std::shared_ptr<PaWorker> worker_;            // teardown and reopening
   std::unique_ptr<Pacer> pacer_;                // paces dropped audio while the device is gone
 
+  FrameCount ring_frames_ = 0;
   std::atomic<FrameCount> written_{0};
   std::atomic<FrameCount> dropped_{0};
   std::atomic<std::int64_t> reopens_{0};
