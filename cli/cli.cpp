@@ -152,6 +152,36 @@ int run_cli(int argc, char** argv) {
     if (std::string(name) == "break-in") c->add_option("--repeat", control_args.repeat, "Times to air it (1-10)");
   }
   add_control("reload", "Re-read the schedules now.\nExample: onair reload");
+  {
+    auto* b = add_control("bulletin", "A bulletin at a legal level (Circular 39/2020/TT-BTTTT): emergency airs at once,\n"
+                                      "priority at the next item boundary, normal waits to be placed. See docs/bulletins.md.\n"
+                                      "Example: onair bulletin canh-bao/lu.mp3 --level emergency --repeat 3 --every 30m --tone");
+    b->add_option("FILE", control_args.file, "Recording relative to the daemon's media root");
+    b->add_option("--text", control_args.text, "Text to speak instead of a recording");
+    b->add_option("--level", control_args.level, "normal | priority | emergency")
+        ->check(CLI::IsMember({"normal", "priority", "emergency"}));
+    b->add_option("--title", control_args.title, "Title for the as-run log");
+    b->add_option("--gain", control_args.gain_db, "Gain in dB");
+    b->add_option("--repeat", control_args.repeat, "Airings in all (1-20)");
+    b->add_option("--every", control_args.every, "Between airings (30m, 1h, 00:30:00)")->type_name("D");
+    b->add_option("--until", control_args.until, "No airing after this (HH:MM or ISO date-time)")->type_name("T");
+    b->add_flag("--tone", control_args.tone, "The attention signal first (emergency)");
+    b->require_subcommand(0, 1);
+    b->fallthrough();  // --control / --token after list|cancel|place
+    auto* list = b->add_subcommand("list", "The bulletins and their airings.\nExample: onair bulletin list");
+    list->add_flag("--json", control_args.json, "The raw JSON");
+    control_commands["bulletin-list"] = list;
+    auto* cancel = b->add_subcommand("cancel", "Stop a bulletin's airings still to come (and the one on air).\n"
+                                               "Example: onair bulletin cancel b-20261204-063000");
+    cancel->add_option("ID", control_args.id, "The bulletin's id")->required();
+    control_commands["bulletin-cancel"] = cancel;
+    auto* place = b->add_subcommand("place", "Place a normal bulletin in a programme of today (or tomorrow).\n"
+                                             "Example: onair bulletin place b-20261204-063000 --program morning --position 2");
+    place->add_option("ID", control_args.id, "The bulletin's id")->required();
+    place->add_option("--program", control_args.program, "Programme id")->required();
+    place->add_option("--position", control_args.position, "Airs as item N (1 = first; default: last)");
+    control_commands["bulletin-place"] = place;
+  }
 
   try {
     app.parse(argc, argv);
@@ -182,6 +212,9 @@ int run_cli(int argc, char** argv) {
     if (say->parsed()) return cmd_say(say_args, common);
     if (report->parsed()) return cmd_report(report_file, report_csv);
     if (run->parsed()) return cmd_run(run_config, app.get_option("--log-level")->count() ? std::optional(log.level) : std::nullopt);
+    // A bulletin's own subcommands first (the bulletin command is parsed with them).
+    for (const char* sub : {"bulletin-list", "bulletin-cancel", "bulletin-place"})
+      if (control_commands[sub]->parsed()) return control_command(sub, control_args);
     for (const auto& [name, cmd] : control_commands)
       if (cmd->parsed()) return control_command(name, control_args);
   } catch (const std::exception& e) {

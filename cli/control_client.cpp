@@ -135,6 +135,8 @@ std::string success_line(const std::string& name, const ControlArgs& args) {
     return "Breaking in with " + args.file + (n > 1 ? " (" + std::to_string(n) + " times)." : ".");
   }
   if (name == "reload") return "Reloaded the schedules.";
+  if (name == "bulletin-cancel") return "Cancelled bulletin " + args.id + ".";
+  if (name == "bulletin-place") return "Placed bulletin " + args.id + " in programme '" + args.program + "'.";
   return "OK.";
 }
 
@@ -291,6 +293,43 @@ int control_command(const std::string& name, const ControlArgs& args, std::ostre
     if (args.title) body["title"] = *args.title;
     if (args.gain_db) body["gain_db"] = *args.gain_db;
     if (args.repeat) body["repeat"] = *args.repeat;
+  } else if (name == "bulletin") {
+    path = "/api/bulletins";
+    if (args.level.empty()) {
+      err << "onair: --level is required: normal, priority or emergency\n";
+      return kControlUsage;
+    }
+    if (args.text) body["text"] = *args.text;
+    if (!args.file.empty()) body["file"] = args.file;
+    if (args.file.empty() == !args.text) {
+      err << "onair: give a recording (FILE) or --text, not both\n";
+      return kControlUsage;
+    }
+    body["level"] = args.level;
+    if (args.title) body["title"] = *args.title;
+    if (args.gain_db) body["gain_db"] = *args.gain_db;
+    if (args.repeat) body["repeat"] = *args.repeat;
+    if (args.every) {
+      const auto seconds = parse_cli_duration(*args.every);
+      if (!seconds) {
+        err << "onair: --every must be a duration like 30m, 1h, 90s or 00:30:00, got '" << *args.every << "'\n";
+        return kControlUsage;
+      }
+      body["every"] = *seconds;
+    }
+    if (args.until) body["until"] = *args.until;
+    if (args.tone) body["tone"] = true;
+  } else if (name == "bulletin-list") {
+    method = "GET";
+    path = "/api/bulletins";
+  } else if (name == "bulletin-cancel") {
+    path = "/api/bulletins/cancel";
+    body["id"] = args.id;
+  } else if (name == "bulletin-place") {
+    path = "/api/bulletins/place";
+    body["id"] = args.id;
+    body["program"] = args.program;
+    if (args.position) body["position"] = *args.position;
   } else {
     err << "onair: unknown control command '" << name << "'\n";
     return kControlUsage;
@@ -336,10 +375,48 @@ int control_command(const std::string& name, const ControlArgs& args, std::ostre
   }
   if (name == "status") {
     out << (args.json ? reply.dump(2, ' ', false, json::error_handler_t::replace) + "\n" : format_status(reply));
+  } else if (name == "bulletin-list") {
+    out << (args.json ? reply.dump(2, ' ', false, json::error_handler_t::replace) + "\n" : format_bulletins(reply));
+  } else if (name == "bulletin") {
+    out << "Bulletin " << reply.value("id", std::string("?")) << " accepted (" << args.level << ").\n";
   } else {
     out << success_line(name, args) << "\n";
   }
   return kControlOk;
+}
+
+std::optional<std::int64_t> parse_cli_duration(const std::string& text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  int h = 0, m = 0, sec = 0, used = 0;
+  if (std::sscanf(text.c_str(), "%d:%d:%d%n", &h, &m, &sec, &used) == 3 && used == static_cast<int>(text.size()) && h >= 0 &&
+      m >= 0 && m < 60 && sec >= 0 && sec < 60)
+    return std::int64_t{h} * 3600 + m * 60 + sec;
+  if (std::sscanf(text.c_str(), "%d:%d%n", &m, &sec, &used) == 2 && used == static_cast<int>(text.size()) && m >= 0 &&
+      sec >= 0 && sec < 60)
+    return std::int64_t{m} * 60 + sec;
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  const std::int64_t n = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return n;
+  if (unit == "m" || unit == "min") return n * 60;
+  if (unit == "h") return n * 3600;
+  return std::nullopt;
+}
+
+std::string format_bulletins(const nlohmann::json& reply) {
+  std::string out;
+  const auto it = reply.find("bulletins");
+  if (it == reply.end() || !it->is_array() || it->empty()) return "No bulletins.\n";
+  for (const auto& b : *it) {
+    if (!b.is_object()) continue;
+    const auto airings = b.contains("airings") && b["airings"].is_array() ? b["airings"].size() : 0;
+    out += b.value("id", std::string("?")) + "  " + b.value("level", std::string("?")) + "  " +
+           b.value("state", std::string("?")) + "  aired " + std::to_string(airings) + "/" +
+           std::to_string(b.value("repeat", 1)) + "  " + b.value("title", std::string()) + "\n";
+  }
+  return out;
 }
 
 }  // namespace onair

@@ -149,16 +149,14 @@ struct ServerState {
   std::mutex status_mutex;
 
   ItemRequest parse_item(const json& body, bool break_in) const;
+  std::string parse_file(const json& body) const;
+  BulletinRequest parse_bulletin(const json& body) const;
   void command(const http::Request& req, http::Response& res, const std::string& what,
                const std::function<std::string()>& call);
 };
 
-ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
-  check_fields(body, break_in ? std::vector<std::string>{"file", "title", "gain_db", "repeat"}
-                              : std::vector<std::string>{"file", "title", "gain_db"},
-               break_in ? "break-in" : "insert");
-  ItemRequest item;
-
+// "file": a regular file inside the media root, as a path relative to it.
+std::string ServerState::parse_file(const json& body) const {
   const auto file_it = body.find("file");
   if (file_it == body.end()) bad_request("\"file\" is required: a media file path relative to the media root");
   if (!file_it->is_string()) bad_request("\"file\" must be a string, got " + describe(*file_it));
@@ -185,33 +183,108 @@ ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
     st = fs::status(path, ec);
   }
   if (!fs::is_regular_file(st)) bad_request("\"file\" " + quote_json(file) + " is not a regular file");
-  item.file = path.lexically_relative(media_root).generic_string();
+  return path.lexically_relative(media_root).generic_string();
+}
 
+std::string parse_title(const json& body) {
+  std::string title;
   if (const auto it = body.find("title"); it != body.end()) {
     if (!it->is_string()) bad_request("\"title\" must be a string, got " + describe(*it));
-    item.title = it->get<std::string>();
-    if (item.title.size() > kMaxTitle)
-      bad_request("\"title\" is too long: " + std::to_string(item.title.size()) + " bytes (limit " +
+    title = it->get<std::string>();
+    if (title.size() > kMaxTitle)
+      bad_request("\"title\" is too long: " + std::to_string(title.size()) + " bytes (limit " +
                   std::to_string(kMaxTitle) + ")");
-    if (has_control_char(item.title)) bad_request("\"title\" contains a control character: " + quote_json(item.title));
+    if (has_control_char(title)) bad_request("\"title\" contains a control character: " + quote_json(title));
   }
+  return title;
+}
+
+double parse_gain(const json& body) {
+  double gain = 0.0;
   if (const auto it = body.find("gain_db"); it != body.end()) {
     const auto range = "\"gain_db\" must be a number from -60 to 20 (dB), got " + describe(*it);
     if (!it->is_number()) bad_request(range);
-    item.gain_db = it->get<double>();
-    if (!std::isfinite(item.gain_db) || item.gain_db < kMinGain || item.gain_db > kMaxGain) bad_request(range);
+    gain = it->get<double>();
+    if (!std::isfinite(gain) || gain < kMinGain || gain > kMaxGain) bad_request(range);
   }
-  if (const auto it = body.find("repeat"); it != body.end()) {
-    const auto range = "\"repeat\" must be a whole number from 1 to 10, got " + describe(*it);
-    if (!it->is_number_integer()) bad_request(range);
-    const bool in_range = it->is_number_unsigned()
-                              ? it->get<std::uint64_t>() >= static_cast<std::uint64_t>(kMinRepeat) &&
-                                    it->get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxRepeat)
-                              : it->get<std::int64_t>() >= kMinRepeat && it->get<std::int64_t>() <= kMaxRepeat;
-    if (!in_range) bad_request(range);
-    item.repeat = static_cast<int>(it->get<std::int64_t>());
-  }
+  return gain;
+}
+
+std::int64_t parse_whole(const json& body, const char* name, std::int64_t low, std::int64_t high, std::int64_t otherwise,
+                         const char* unit = "") {
+  const auto it = body.find(name);
+  if (it == body.end()) return otherwise;
+  const auto range = fmt::format("\"{}\" must be a whole number from {} to {}{}, got {}", name, low, high, unit, describe(*it));
+  if (!it->is_number_integer()) bad_request(range);
+  const bool in_range = it->is_number_unsigned()
+                            ? it->get<std::uint64_t>() >= static_cast<std::uint64_t>(std::max<std::int64_t>(low, 0)) &&
+                                  it->get<std::uint64_t>() <= static_cast<std::uint64_t>(high)
+                            : it->get<std::int64_t>() >= low && it->get<std::int64_t>() <= high;
+  if (!in_range) bad_request(range);
+  return it->get<std::int64_t>();
+}
+
+ItemRequest ServerState::parse_item(const json& body, bool break_in) const {
+  check_fields(body, break_in ? std::vector<std::string>{"file", "title", "gain_db", "repeat"}
+                              : std::vector<std::string>{"file", "title", "gain_db"},
+               break_in ? "break-in" : "insert");
+  ItemRequest item;
+  item.file = parse_file(body);
+  item.title = parse_title(body);
+  item.gain_db = parse_gain(body);
+  item.repeat = static_cast<int>(parse_whole(body, "repeat", kMinRepeat, kMaxRepeat, 1));
   return item;
+}
+
+constexpr std::size_t kMaxBulletinText = 8 * 1024;  // bytes: a long bulletin read is ~2 KB
+constexpr std::int64_t kMaxBulletinRepeat = 20;
+
+BulletinRequest ServerState::parse_bulletin(const json& body) const {
+  check_fields(body, {"file", "text", "level", "title", "gain_db", "repeat", "every", "until", "tone"}, "bulletins");
+  BulletinRequest b;
+  const auto level = body.find("level");
+  if (level == body.end()) bad_request("\"level\" is required: normal, priority or emergency");
+  if (!level->is_string() || !parse_bulletin_level(level->get<std::string>()))
+    bad_request("\"level\" must be normal, priority or emergency (thông thường, ưu tiên, khẩn cấp), got " + describe(*level));
+  b.level = *parse_bulletin_level(level->get<std::string>());
+  const bool has_file = body.contains("file"), has_text = body.contains("text");
+  if (has_file == has_text) bad_request("give either \"file\" (a recording in the media root) or \"text\" (to be spoken), not both");
+  if (has_file) b.file = parse_file(body);
+  if (has_text) {
+    const json& t = body["text"];
+    if (!t.is_string()) bad_request("\"text\" must be a string, got " + describe(t));
+    b.text = t.get<std::string>();
+    if (b.text.find_first_not_of(" \t\r\n") == std::string::npos) bad_request("\"text\" is empty");
+    if (b.text.size() > kMaxBulletinText)
+      bad_request(fmt::format("\"text\" is too long: {} bytes (limit {})", b.text.size(), kMaxBulletinText));
+    for (const char c : b.text)
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
+        bad_request("\"text\" contains a control character");
+  }
+  b.title = parse_title(body);
+  b.gain_db = parse_gain(body);
+  b.repeat = static_cast<int>(parse_whole(body, "repeat", 1, kMaxBulletinRepeat, 1));
+  if (body.contains("every"))
+    b.every = std::chrono::seconds(parse_whole(body, "every", 60, 24 * 3600, 0, " (seconds)"));
+  if (const auto it = body.find("until"); it != body.end()) {
+    if (!it->is_string() || it->get<std::string>().size() > 40 || has_control_char(it->get<std::string>()))
+      bad_request("\"until\" must be a time, HH:MM[:SS] or an ISO date-time, got " + describe(*it));
+    b.until = it->get<std::string>();
+  }
+  if (const auto it = body.find("tone"); it != body.end()) {
+    if (!it->is_boolean()) bad_request("\"tone\" must be true or false, got " + describe(*it));
+    b.tone = it->get<bool>();
+  }
+  return b;
+}
+
+std::string parse_id(const json& body) {
+  const auto it = body.find("id");
+  if (it == body.end()) bad_request("\"id\" is required: the bulletin's id (GET /api/bulletins lists them)");
+  if (!it->is_string() || it->get<std::string>().empty() || it->get<std::string>().size() > 64 ||
+      has_control_char(it->get<std::string>()))
+    bad_request("\"id\" must be a bulletin id like \"b-20261204-063000\", got " + describe(*it));
+  return it->get<std::string>();
 }
 
 void ServerState::command(const http::Request& req, http::Response& res, const std::string& what,
@@ -285,6 +358,53 @@ void handle_break_in(ServerState& s, const http::Request& req, http::Response& r
   s.command(req, res, describe_item("break-in", item), [&] { return s.station.break_in(item); });
 }
 
+void handle_add_bulletin(ServerState& s, const http::Request& req, http::Response& res) {
+  const BulletinRequest b = s.parse_bulletin(parse_body(req));
+  std::string reason, id;
+  {
+    std::lock_guard lock(s.command_mutex);
+    reason = s.station.add_bulletin(b, id);
+  }
+  const std::string what = std::string(to_string(b.level)) + " bulletin " + quote_json(b.file.empty() ? b.text : b.file);
+  if (!reason.empty()) {
+    control_log()->warn("{} from {}: refused: {}", what, req.remote_addr, reason);
+    send_error(res, 409, reason);
+    return;
+  }
+  control_log()->warn("{} from {}: accepted as {}", what, req.remote_addr, id);
+  send_json(res, 200, json{{"ok", true}, {"id", id}});
+}
+
+void handle_list_bulletins(ServerState& s, const http::Request&, http::Response& res) {
+  json list;
+  {
+    std::lock_guard lock(s.status_mutex);
+    list = s.station.bulletins();
+  }
+  send_json(res, 200, json{{"bulletins", std::move(list)}});
+}
+
+void handle_cancel_bulletin(ServerState& s, const http::Request& req, http::Response& res) {
+  const json body = parse_body(req);
+  check_fields(body, {"id"}, "bulletins/cancel");
+  const std::string id = parse_id(body);
+  s.command(req, res, "cancel bulletin " + id, [&] { return s.station.cancel_bulletin(id); });
+}
+
+void handle_place_bulletin(ServerState& s, const http::Request& req, http::Response& res) {
+  const json body = parse_body(req);
+  check_fields(body, {"id", "program", "position"}, "bulletins/place");
+  const std::string id = parse_id(body);
+  const auto program = body.find("program");
+  if (program == body.end() || !program->is_string() || program->get<std::string>().empty() ||
+      program->get<std::string>().size() > 200 || has_control_char(program->get<std::string>()))
+    bad_request("\"program\" must be a programme id of the schedule, got " +
+                (program == body.end() ? std::string("nothing") : describe(*program)));
+  const int position = static_cast<int>(parse_whole(body, "position", 0, 10000, 0, " (0: at the end)"));
+  s.command(req, res, "place bulletin " + id + " in " + program->get<std::string>(),
+            [&] { return s.station.place_bulletin(id, program->get<std::string>(), position); });
+}
+
 void handle_reload(ServerState& s, const http::Request& req, http::Response& res) {
   check_fields(parse_body(req), {}, "reload");
   s.command(req, res, "reload", [&] { return s.station.reload(); });
@@ -298,6 +418,10 @@ const Route kRoutes[] = {
     {"POST", "/api/insert", handle_insert},
     {"POST", "/api/break-in", handle_break_in},
     {"POST", "/api/reload", handle_reload},
+    {"POST", "/api/bulletins", handle_add_bulletin},
+    {"GET", "/api/bulletins", handle_list_bulletins},
+    {"POST", "/api/bulletins/cancel", handle_cancel_bulletin},
+    {"POST", "/api/bulletins/place", handle_place_bulletin},
 };
 
 }  // namespace

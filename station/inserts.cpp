@@ -13,20 +13,20 @@ std::vector<StationInserts::Slot> StationInserts::layout(const std::string& day,
   for (std::size_t i = 0; i < inserts_.size(); ++i)
     if (inserts_[i].day == day && inserts_[i].program == program) mine.push_back(static_cast<long>(i));
   // An anchor past the end (the programme was edited shorter) puts the insert at the end.
-  auto anchor = [&](long i) { return std::min(inserts_[i].after, items == 0 ? 0 : items - 1); };
+  auto anchor = [&](long i) { return std::min(inserts_[i].position, items); };
   std::stable_sort(mine.begin(), mine.end(), [&](long a, long b) {
     return anchor(a) != anchor(b) ? anchor(a) < anchor(b) : inserts_[a].seq < inserts_[b].seq;
   });
   std::vector<Slot> out;
   std::size_t k = 0;
-  for (std::size_t j = 0; j < items; ++j) {
-    out.push_back(Slot{j, -1});
+  for (std::size_t j = 0; j <= items; ++j) {
     for (; k < mine.size() && anchor(mine[k]) == j; ++k) out.push_back(Slot{j, mine[k]});
+    if (j < items) out.push_back(Slot{j, -1});
   }
   return out;
 }
 
-std::string StationInserts::add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item) {
+std::string StationInserts::add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item, bool before) {
   const Schedule& merged = published.merged();
   for (std::size_t p = 0; p < merged.programs.size(); ++p) {
     const auto& items = merged.programs[p].items;
@@ -41,23 +41,51 @@ std::string StationInserts::add(const Timeline& published, std::uint64_t on_air_
       const auto slots = layout(day, program, items.size() - m);
       if (k >= slots.size()) return "the item on air could not be found in the schedule";
       std::size_t waiting = 0;
-      for (std::size_t i = k + 1; i < slots.size(); ++i) waiting += slots[i].insert >= 0;
+      for (std::size_t i = before ? k : k + 1; i < slots.size(); ++i) waiting += slots[i].insert >= 0;
       if (waiting >= kMaxWaiting)
         return fmt::format("{} inserted items already wait to air after the item on air; insert again once one has aired",
                            waiting);
       Insert in;
       in.day = day;
       in.program = program;
-      in.after = slots[k].insert >= 0 ? inserts_[slots[k].insert].after : slots[k].original;
+      in.position = slots[k].insert >= 0 ? inserts_[slots[k].insert].position
+                                         : slots[k].original + (before ? 0 : 1);
       in.seq = next_seq_++;
       in.item = item;
-      logger("station")->warn("inserted '{}' into '{}' of {} after item {} ({} waiting before it)", item.title, program,
-                              day, in.after, waiting);
+      logger("station")->warn("inserted '{}' into '{}' of {} after {} of its items ({} waiting before it)", item.title,
+                              program, day, in.position, waiting);
       inserts_.push_back(std::move(in));
       return {};
     }
   }
   return "the item on air could not be found in the schedule";
+}
+
+std::string StationInserts::add_at(const Timeline& published, const std::string& day, const std::string& program,
+                                   std::size_t position, const BreakIn& item) {
+  const Schedule& merged = published.merged();
+  for (std::size_t p = 0; p < merged.programs.size(); ++p) {
+    if (merged.programs[p].id != program || published.date_of(p) != day) continue;
+    const auto mine = std::count_if(inserts_.begin(), inserts_.end(),
+                                    [&](const Insert& i) { return i.day == day && i.program == program; });
+    if (static_cast<std::size_t>(mine) >= kMaxWaiting * 2)
+      return fmt::format("programme '{}' of {} already has {} inserted items", program, day, mine);
+    const std::size_t items = merged.programs[p].items.size() - static_cast<std::size_t>(mine);
+    Insert in;
+    in.day = day;
+    in.program = program;
+    in.position = position == 0 ? items : std::min(position - 1, items);
+    in.seq = next_seq_++;
+    in.item = item;
+    logger("station")->warn("placed '{}' into '{}' of {} after {} of its items", item.title, program, day, in.position);
+    inserts_.push_back(std::move(in));
+    return {};
+  }
+  return fmt::format("no programme '{}' on {}", program, day);
+}
+
+std::size_t StationInserts::remove_bulletin(const std::string& id) {
+  return std::erase_if(inserts_, [&](const Insert& i) { return i.item.bulletin && i.item.bulletin->id == id; });
 }
 
 std::shared_ptr<const Timeline> StationInserts::apply(const std::shared_ptr<const Timeline>& base) {
@@ -84,6 +112,7 @@ std::shared_ptr<const Timeline> StationInserts::apply(const std::shared_ptr<cons
         inserted.source = b.source;  // absolute, inside the media root
         inserted.title = b.title;
         inserted.gain_db = b.gain_db;
+        inserted.bulletin = b.bulletin;
         items.push_back(std::move(inserted));
         MediaInfo info;
         info.ok = true;

@@ -2,9 +2,9 @@
 // Items the operator inserted (insert_next), kept by the station apart from the schedule
 // files: every timeline the station publishes (a reload, the next day, another insert) is
 // the schedule's days with these applied, so a reload never drops one and a burst of
-// inserts airs in the order they were accepted. Each is anchored after an item of the
-// schedule (its index in the programme as the file gives it); inserts at one anchor air in
-// the order they came. They are forgotten with their broadcast day.
+// inserts airs in the order they were accepted. Each is anchored at a position among the
+// schedule's items of its programme (how many of them air before it, as the file gives
+// them); inserts at one position air in the order they came. They are forgotten with their broadcast day.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,7 +22,15 @@ class StationInserts {
 
   // Inserts `item` after the item with uid `on_air_uid` of `published` (a timeline made by
   // apply()) and after the inserts already waiting there. "" when accepted, else why not.
-  std::string add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item);
+  // `before`: ahead of that item instead (a priority bulletin between programmes goes first
+  // in the next one).
+  std::string add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item, bool before = false);
+  // Inserts `item` into programme `program` of day `day` (YYYY-MM-DD) so that it airs as
+  // item `position` (1 = first; 0 or past the end: last), after inserts already there.
+  std::string add_at(const Timeline& published, const std::string& day, const std::string& program,
+                     std::size_t position, const BreakIn& item);
+  // Forgets the inserts of bulletin `id` (cancelled); how many.
+  std::size_t remove_bulletin(const std::string& id);
   // `base` with the inserts of its days applied (`base` itself when there are none).
   // Inserts of days before `base`'s first are forgotten.
   std::shared_ptr<const Timeline> apply(const std::shared_ptr<const Timeline>& base);
@@ -32,7 +40,7 @@ class StationInserts {
   struct Insert {
     std::string day;      // YYYY-MM-DD of the broadcast day
     std::string program;  // programme id
-    std::size_t after = 0;  // index of the schedule's item it follows
+    std::size_t position = 0;  // schedule items before it
     std::uint64_t seq = 0;
     BreakIn item;
   };

@@ -18,6 +18,8 @@
 #include "station/day_files.hpp"
 #include "station/day_pipeline.hpp"
 #include "station/disk_monitor.hpp"
+#include "station/broadcast_days.hpp"
+#include "station/bulletins.hpp"
 #include "station/inserts.hpp"
 #include "station/output_drops.hpp"
 #include "station/logging.hpp"
@@ -40,7 +42,8 @@ namespace {
 // so does an as-run file that cannot be written (its records wait in memory meanwhile).
 class AlarmingAsRun final : public AsRunSink {
  public:
-  AlarmingAsRun(AsRunSink& inner, Alarms& alarms) : inner_(inner), alarms_(alarms) {}
+  AlarmingAsRun(AsRunSink& inner, Alarms& alarms, BulletinBoard* board = nullptr)
+      : inner_(inner), alarms_(alarms), board_(board) {}
   void started(const AsRunRecord& r) override {
     inner_.started(r);
     check_writing();
@@ -48,6 +51,7 @@ class AlarmingAsRun final : public AsRunSink {
   void ended(const AsRunRecord& r) override {
     inner_.ended(r);
     check_writing();
+    if (board_) board_->record(r);  // the proof of each bulletin's airings
     if (r.status != AsRunStatus::failed) return;
     alarms_.raise(r.relay ? AlarmKind::relay_failure : AlarmKind::item_failed,
                   fmt::format("{} '{}' ({}) failed: {}", r.program, r.title, r.source, r.detail));
@@ -86,6 +90,7 @@ class AlarmingAsRun final : public AsRunSink {
 
   AsRunSink& inner_;
   Alarms& alarms_;
+  BulletinBoard* board_;
   std::mutex mutex_;
   bool raised_ = false;
   std::string raised_error_;
@@ -218,6 +223,17 @@ struct Station::Impl {
   std::mutex publish_mutex;
   std::shared_ptr<const Timeline> base, published;
   StationInserts inserts;
+  BulletinBoard bulletins;
+
+  // Carries out what the board says is due: emergencies break in, priority bulletins go
+  // after the item on air (first in the next programme between programmes).
+  std::string issue(const BulletinDue& d);
+  void issue_due(TimePoint t) {
+    for (const auto& d : bulletins.due(t)) {
+      const std::string error = issue(d);
+      if (!error.empty()) log->error("bulletin {} could not be aired: {}", d.id, error);
+    }
+  }
 
   std::shared_ptr<const Timeline> publish(std::shared_ptr<const Timeline> schedule_days,
                                           std::chrono::seconds protect = std::chrono::seconds(2)) {
@@ -439,6 +455,7 @@ struct Station::Impl {
     const TimePoint t = now();
     drive_loads(t);
     if (!engine) return;
+    issue_due(t);
     const auto stats = output->stats();
     // A device that went away drops audio at real-time pace until it is reopened.
     if (stats.dropped_frames > last_dropped && !alarms.is_active(AlarmKind::device_lost)) {
@@ -543,7 +560,7 @@ int Station::run(std::stop_token stop) {
   options.run_forever = true;
   options.end_status = AsRunStatus::interrupted;
   options.end_detail = "playout stopped";
-  m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms);
+  m.asrun_alarms = std::make_unique<AlarmingAsRun>(*m.asrun, m.alarms, &m.bulletins);
   // Titles to the streams; their connections into the as-run log.
   m.asrun_chain = std::make_unique<MeteredAsRun>(*m.asrun_alarms, m.tee->loudness(), m.output.get(),
                                                  [&m] { return m.wall().sys_now(); });
@@ -706,6 +723,195 @@ std::string Station::insert_next(const ItemRequest& item) {
 
 std::string Station::reload() {
   request_reload();
+  return {};
+}
+
+}  // namespace onair
+
+// --- bulletins (docs/bulletins.md) ---------------------------------------------------------
+
+namespace onair {
+
+namespace {
+
+SegmentLoudness station_loudness(const StationConfig& config) {
+  SegmentLoudness l{.agc = true};
+  const auto& spec = config.loudness;
+  l.agc = spec && !spec->off;
+  if (l.agc && spec->target) l.target_lufs = static_cast<float>(*spec->target);
+  if (l.agc && spec->true_peak) l.ceiling_dbtp = static_cast<float>(*spec->true_peak);
+  return l;
+}
+
+// The first words of a text, for a title.
+std::string first_words(const std::string& text) {
+  std::string out;
+  int words = 0;
+  for (std::size_t i = 0; i < text.size() && out.size() < 80; ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ' && ++words == 8) break;
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  // Never cut inside a UTF-8 sequence.
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+  return out.size() < text.size() ? out + "…" : out;
+}
+
+}  // namespace
+
+std::string Station::Impl::issue(const BulletinDue& d) {
+  Engine* e = live.load(std::memory_order_acquire);
+  if (!e) return "not on air yet";
+  auto airing = [&](int k) {
+    BreakIn b;
+    b.source = d.spec.source;
+    b.display_source = d.spec.display_source;
+    b.title = d.spec.title;
+    b.length = d.spec.length;
+    b.gain_db = d.spec.gain_db;
+    b.loudness = station_loudness(config);
+    b.bulletin = BulletinTag{d.id, d.spec.level, k};
+    return b;
+  };
+  if (d.spec.level == BulletinLevel::emergency) {
+    BreakIn b = airing(d.first);
+    b.repeat = d.count;
+    b.attention_tone = d.spec.tone;
+    b.note = "interrupted by emergency bulletin " + d.id;
+    e->break_in(std::move(b));
+    return {};
+  }
+  // Priority: after the item of a programme on air, else ahead of the next programme's first.
+  const EngineStatus st = e->status();
+  std::lock_guard lock(publish_mutex);
+  for (int k = 0; k < d.count; ++k) {
+    std::string error;
+    if (st.on_air && !st.on_air->program.empty() && st.on_air->program != "break-in" && st.on_air->program != "bulletin")
+      error = inserts.add(*published, st.on_air->uid, airing(d.first + k));
+    else if (st.next && !st.next->program.empty() && st.next->program != "bulletin")
+      error = inserts.add(*published, st.next->uid, airing(d.first + k), true);
+    else
+      error = "no programme is on air or next to put it in";
+    if (!error.empty()) return error;
+  }
+  published = inserts.apply(base);
+  e->replace_timeline(published, std::chrono::seconds(0));
+  return {};
+}
+
+std::string Station::add_bulletin(const BulletinRequest& req, std::string& id) {
+  Impl& m = *impl_;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  BulletinSpec spec;
+  spec.level = req.level;
+  spec.gain_db = req.gain_db;
+  spec.repeat = req.repeat;
+  spec.every = req.every;
+  spec.tone = req.tone;
+  if (req.every && req.repeat < 2) return "\"every\" needs \"repeat\" of 2 or more (how many airings in all)";
+  if (req.every && req.level == BulletinLevel::normal)
+    return "a normal bulletin airs where the producers place it: \"every\" is for priority and emergency ones";
+  if (req.tone && req.level != BulletinLevel::emergency) return "the attention tone (\"tone\") is for emergency bulletins";
+  const TimePoint now = m.now();
+  if (!req.until.empty()) {
+    const ParsedDuration tod = parse_time_of_day(req.until);
+    if (tod.value) {
+      spec.until = m.zone->next_at(*tod.value, now).time;
+    } else {
+      std::string error;  // an ISO date-time (2026-12-04T18:00:00+07:00)
+      const auto t = parse_when(req.until, *m.zone, error);
+      if (!t) return "\"until\" " + req.until + " is not a time of day (HH:MM[:SS]) or an ISO date-time: " + error;
+      spec.until = *t;
+    }
+  }
+  if (!req.file.empty()) {
+    BreakIn probed;
+    if (auto error = probe_request(*m.prober, m.config.media_root, ItemRequest{req.file, req.title, req.gain_db, 1}, probed);
+        !error.empty())
+      return error;
+    spec.source = probed.source;
+    spec.display_source = probed.display_source;
+    spec.title = probed.title;
+    spec.length = probed.length;
+  } else {
+    if (req.text.empty()) return "a bulletin needs a recording (\"file\") or a text to speak (\"text\")";
+    const SpeechVoice voice;  // the default Vietnamese voice (docs/speech.md)
+    const SpeechResult spoken = m.days->speech().render(req.text, voice);
+    if (spoken.file.empty()) return "the text could not be spoken: " + spoken.error;
+    MediaInfo info = m.prober->probe(spoken.file);
+    if (!info.ok) return "the spoken text cannot be played: " + info.error;
+    spec.source = spoken.file.string();
+    spec.text = req.text;
+    spec.display_source = "say: " + first_words(req.text);
+    spec.title = req.title.empty() ? first_words(req.text) : req.title;
+    spec.length = info.duration;
+  }
+  if (spec.length <= Duration{0}) return "the bulletin's audio is empty";
+  const BulletinLevel level = spec.level;
+  if (auto error = m.bulletins.add(std::move(spec), now, *m.zone, id); !error.empty()) return error;
+  m.log->warn("bulletin {} ({}) accepted", id, to_string(level));
+  m.issue_due(now);
+  return {};
+}
+
+nlohmann::json Station::bulletins() { return impl_->bulletins.list(*impl_->zone); }
+
+std::string Station::cancel_bulletin(const std::string& id) {
+  Impl& m = *impl_;
+  if (auto error = m.bulletins.cancel(id); !error.empty()) return error;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return {};
+  {
+    std::lock_guard lock(m.publish_mutex);
+    if (m.inserts.remove_bulletin(id) > 0) {
+      m.published = m.inserts.apply(m.base);
+      engine->replace_timeline(m.published, std::chrono::seconds(0));
+    }
+  }
+  const EngineStatus st = engine->status();
+  if (st.on_air && st.on_air->bulletin == id) engine->skip();  // on air now: it ends with the cut fade
+  m.log->warn("bulletin {} cancelled", id);
+  return {};
+}
+
+std::string Station::place_bulletin(const std::string& id, const std::string& program, int position) {
+  Impl& m = *impl_;
+  Engine* engine = m.live.load(std::memory_order_acquire);
+  if (!engine) return "not on air yet";
+  if (position < 0) return "the position must be 1 or more (0: at the end of the programme)";
+  // Today's programme of that id, else tomorrow's.
+  std::string day;
+  {
+    std::lock_guard lock(m.publish_mutex);
+    const Schedule& merged = m.published->merged();
+    const std::string today = iso_date(m.local_date(m.now()));
+    for (std::size_t p = 0; p < merged.programs.size() && day.empty(); ++p)
+      if (merged.programs[p].id == program && m.published->date_of(p) >= today) day = m.published->date_of(p);
+  }
+  if (day.empty()) return "no programme '" + program + "' today or tomorrow";
+  BulletinDue d;
+  if (auto error = m.bulletins.place(id, program, d); !error.empty()) return error;
+  std::lock_guard lock(m.publish_mutex);
+  for (int k = 0; k < d.count; ++k) {
+    BreakIn b;
+    b.source = d.spec.source;
+    b.display_source = d.spec.display_source;
+    b.title = d.spec.title;
+    b.length = d.spec.length;
+    b.gain_db = d.spec.gain_db;
+    b.bulletin = BulletinTag{d.id, d.spec.level, d.first + k};
+    if (auto error = m.inserts.add_at(*m.published, day, program, static_cast<std::size_t>(position), b); !error.empty())
+      return error;
+  }
+  m.published = m.inserts.apply(m.base);
+  engine->replace_timeline(m.published, std::chrono::seconds(0));
   return {};
 }
 

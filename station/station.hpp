@@ -45,6 +45,10 @@ class Station final : public StationControl {
   std::string insert_next(const ItemRequest& item) override;
   std::string break_in(const ItemRequest& item) override;
   std::string reload() override;
+  std::string add_bulletin(const BulletinRequest& b, std::string& id) override;
+  nlohmann::json bulletins() override;
+  std::string cancel_bulletin(const std::string& id) override;
+  std::string place_bulletin(const std::string& id, const std::string& program, int position) override;
 
   Alarms& alarms() { return *alarms_; }
 

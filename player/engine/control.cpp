@@ -103,6 +103,11 @@ FrameCount Engine::apply_requests(FrameCount frame) {
   if (taken.skip) {
     control_log()->warn("skip requested by the operator");
     const FrameCount end = cut_on_air(frame, "skipped by the operator", true);
+    if (resume_at_ >= 0) {  // during a break-in: its other airings go too, the schedule rejoins
+      pending_.clear();
+      std::erase_if(active_, [](const auto& a) { return !a->started; });
+      resume_at_ = end;
+    }
     if (!held_ && resume_at_ < 0) replan(end, false);
   }
   if (taken.hold) {
@@ -158,7 +163,7 @@ void Engine::update_status(FrameCount frame) {
   st.failures = stats_.failures;
   auto entry = [&](const Segment& s) {
     return EngineStatus::Entry{s.label.title, s.label.program_id, s.label.display_source, to_string(s.kind), clock_.time_of(s.start),
-                               clock_.time_of(s.end), s.uid};
+                               clock_.time_of(s.end), s.uid, s.label.bulletin ? s.label.bulletin->id : ""};
   };
   const Segment* on_air = nullptr;
   for (const auto& a : active_)
@@ -180,7 +185,7 @@ void Engine::update_status(FrameCount frame) {
     if (p.start != StartMode::hard) continue;
     const TimePoint at = timeline_->local().at(p.at).time;
     if (at <= now) continue;
-    st.next_hard_start = EngineStatus::Entry{p.title.empty() ? p.id : p.title, p.id, "", "programme", at, at, 0};
+    st.next_hard_start = EngineStatus::Entry{p.title.empty() ? p.id : p.title, p.id, "", "programme", at, at, 0, ""};
     break;
   }
   std::lock_guard lock(requests_->mutex);

@@ -80,6 +80,7 @@ struct EngineStatus {
     std::string title, program, source, kind;
     TimePoint start, end;  // wall time via the clock
     std::uint64_t uid = 0;  // the timeline item's (Item::uid), for the station's inserts
+    std::string bulletin;   // the bulletin it airs ("" when none)
   };
   std::optional<Entry> on_air;   // the latest-starting segment on air
   std::optional<Entry> next;     // the next segment to start

@@ -41,6 +41,13 @@ struct QuietStation : StationControl {
   std::string insert_next(const ItemRequest&) override { return ""; }
   std::string break_in(const ItemRequest&) override { return ""; }
   std::string reload() override { return ""; }
+  std::string add_bulletin(const BulletinRequest&, std::string& id) override {
+    id = "b-1";
+    return "";
+  }
+  json bulletins() override { return json::array(); }
+  std::string cancel_bulletin(const std::string&) override { return ""; }
+  std::string place_bulletin(const std::string&, const std::string&, int) override { return ""; }
 };
 
 // The test holds more client sockets than a default soft limit of 1,024 allows.

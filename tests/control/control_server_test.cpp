@@ -44,6 +44,23 @@ class FakeStation : public StationControl {
   std::string insert_next(const ItemRequest& item) override { return command("insert_next", &item); }
   std::string break_in(const ItemRequest& item) override { return command("break_in", &item); }
   std::string reload() override { return command("reload"); }
+  std::string add_bulletin(const BulletinRequest& b, std::string& id) override {
+    {
+      std::lock_guard lock(mutex_);
+      bulletins_.push_back(b);
+    }
+    id = "b-20111126-053100";
+    return command("add_bulletin");
+  }
+  json bulletins() override { return json::array({{{"id", "b-20111126-053100"}, {"level", "emergency"}}}); }
+  std::string cancel_bulletin(const std::string& id) override { return command("cancel_bulletin(" + id + ")"); }
+  std::string place_bulletin(const std::string& id, const std::string& program, int position) override {
+    return command("place_bulletin(" + id + "," + program + "," + std::to_string(position) + ")");
+  }
+  std::vector<BulletinRequest> bulletin_requests() {
+    std::lock_guard lock(mutex_);
+    return bulletins_;
+  }
 
   std::vector<std::string> commands() {
     std::lock_guard lock(mutex_);
@@ -71,6 +88,7 @@ class FakeStation : public StationControl {
     return reason;
   }
   std::mutex mutex_;
+  std::vector<BulletinRequest> bulletins_;
   std::vector<std::string> commands_;
   std::vector<ItemRequest> items_;
   int status_calls_ = 0;
