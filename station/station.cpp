@@ -674,6 +674,17 @@ std::string Station::stop_after_current(bool enable) {
 
 namespace {
 
+// The station's default `loudness:` for what airs unmeasured (break-ins, bulletins): the AGC
+// levels it toward the target unless loudness is off.
+SegmentLoudness station_loudness(const StationConfig& config) {
+  SegmentLoudness l{.agc = true};
+  const auto& spec = config.loudness;
+  l.agc = spec && !spec->off;
+  if (l.agc && spec->target) l.target_lufs = static_cast<float>(*spec->target);
+  if (l.agc && spec->true_peak) l.ceiling_dbtp = static_cast<float>(*spec->true_peak);
+  return l;
+}
+
 std::string probe_request(MediaProber& prober, const fs::path& root, const ItemRequest& item, BreakIn& out) {
   const auto resolved = resolve_media_path(root, item.file);
   if (!resolved.error.empty()) return item.file + ": " + resolved.error;
@@ -697,10 +708,7 @@ std::string Station::break_in(const ItemRequest& item) {
   BreakIn b;
   if (auto error = probe_request(*m.prober, m.config.media_root, item, b); !error.empty()) return error;
   // Levelled by the AGC as the station's default `loudness:` says (none, or off: as it is).
-  const auto& spec = m.config.loudness;
-  b.loudness.agc = spec && !spec->off;
-  if (b.loudness.agc && spec->target) b.loudness.target_lufs = static_cast<float>(*spec->target);
-  if (b.loudness.agc && spec->true_peak) b.loudness.ceiling_dbtp = static_cast<float>(*spec->true_peak);
+  b.loudness = station_loudness(m.config);
   engine->break_in(std::move(b));
   return {};
 }
@@ -734,15 +742,6 @@ namespace onair {
 
 namespace {
 
-SegmentLoudness station_loudness(const StationConfig& config) {
-  SegmentLoudness l{.agc = true};
-  const auto& spec = config.loudness;
-  l.agc = spec && !spec->off;
-  if (l.agc && spec->target) l.target_lufs = static_cast<float>(*spec->target);
-  if (l.agc && spec->true_peak) l.ceiling_dbtp = static_cast<float>(*spec->true_peak);
-  return l;
-}
-
 // The first words of a text, for a title.
 std::string first_words(const std::string& text) {
   std::string out;
@@ -765,20 +764,23 @@ std::string first_words(const std::string& text) {
 
 }  // namespace
 
+// Airing `k` of a due bulletin, as the engine (emergency) or the inserts (the others) take it.
+BreakIn airing_of(const BulletinDue& d, int k, const StationConfig& config) {
+  BreakIn b;
+  b.source = d.spec.source;
+  b.display_source = d.spec.display_source;
+  b.title = d.spec.title;
+  b.length = d.spec.length;
+  b.gain_db = d.spec.gain_db;
+  b.loudness = station_loudness(config);
+  b.bulletin = BulletinTag{d.id, d.spec.level, k};
+  return b;
+}
+
 std::string Station::Impl::issue(const BulletinDue& d) {
   Engine* e = live.load(std::memory_order_acquire);
   if (!e) return "not on air yet";
-  auto airing = [&](int k) {
-    BreakIn b;
-    b.source = d.spec.source;
-    b.display_source = d.spec.display_source;
-    b.title = d.spec.title;
-    b.length = d.spec.length;
-    b.gain_db = d.spec.gain_db;
-    b.loudness = station_loudness(config);
-    b.bulletin = BulletinTag{d.id, d.spec.level, k};
-    return b;
-  };
+  auto airing = [&](int k) { return airing_of(d, k, config); };
   if (d.spec.level == BulletinLevel::emergency) {
     BreakIn b = airing(d.first);
     b.repeat = d.count;
@@ -900,13 +902,7 @@ std::string Station::place_bulletin(const std::string& id, const std::string& pr
   if (auto error = m.bulletins.place(id, program, d); !error.empty()) return error;
   std::lock_guard lock(m.publish_mutex);
   for (int k = 0; k < d.count; ++k) {
-    BreakIn b;
-    b.source = d.spec.source;
-    b.display_source = d.spec.display_source;
-    b.title = d.spec.title;
-    b.length = d.spec.length;
-    b.gain_db = d.spec.gain_db;
-    b.bulletin = BulletinTag{d.id, d.spec.level, d.first + k};
+    const BreakIn b = airing_of(d, d.first + k, m.config);
     if (auto error = m.inserts.add_at(*m.published, day, program, static_cast<std::size_t>(position), b); !error.empty())
       return error;
   }
