@@ -79,6 +79,12 @@ int run_cli(int argc, char** argv) {
   render->add_option("--to", render_args.to, "End time")->required()->type_name("T");
   render->add_option("--out", render_args.out, "Output WAV file")->required()->type_name("FILE.wav");
   render->add_option("--asrun", render_args.asrun, "Append the as-run log (JSON lines) here")->type_name("FILE");
+  render->add_option("--inject", render_args.inject,
+                     "Rehearse a bulletin: emergency or priority, a file under the media root, the time it is\n"
+                     "accepted; optional \",repeat=N\" and \",tone\" (repeatable). See docs/bulletins.md.\n"
+                     "Example: --inject \"emergency:canh-bao/lu.mp3@05:59:57,tone\"")
+      ->allow_extra_args(false)
+      ->type_name("LEVEL:FILE@TIME");
   add_common(render, common);
 
   PlayArgs play_args;

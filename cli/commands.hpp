@@ -32,6 +32,8 @@ struct RenderArgs {
   std::string from, to;
   std::string out;
   std::optional<std::filesystem::path> asrun;
+  // Rehearsal: "LEVEL:FILE@TIME[,repeat=N][,tone]" (LEVEL emergency | priority).
+  std::vector<std::string> inject;
 };
 
 struct PlayArgs {

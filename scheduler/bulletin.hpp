@@ -29,5 +29,8 @@ struct BulletinTag {
 // emergency-alert tone's lower note) 0.6 s apart, then 0.4 s of silence.
 inline constexpr Duration kAttentionToneLength = std::chrono::milliseconds(2200);
 ToneSpec attention_tone();
+// How the tone is labelled on air and in the as-run (part of the bulletin's airing).
+inline constexpr std::string_view kAttentionToneTitle = "Tín hiệu chú ý";
+inline constexpr std::string_view kAttentionToneSource = "attention tone";
 
 }  // namespace onair

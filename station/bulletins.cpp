@@ -121,7 +121,7 @@ void BulletinBoard::record(const AsRunRecord& r) {
   Entry* e = find(r.bulletin->id);
   if (!e) return;
   // The attention tone is part of the airing, not one of its own.
-  if (r.title == "Tín hiệu chú ý" && r.source == "attention tone") return;
+  if (r.title == kAttentionToneTitle && r.source == kAttentionToneSource) return;
   BulletinAiring a{r.bulletin->airing, r.program, r.scheduled, r.started, r.ended, r.played, r.status, r.detail};
   auto same = std::find_if(e->airings.begin(), e->airings.end(),
                            [&](const BulletinAiring& x) { return x.airing == a.airing && x.started == a.started; });

@@ -26,6 +26,14 @@ std::vector<StationInserts::Slot> StationInserts::layout(const std::string& day,
   return out;
 }
 
+std::string StationInserts::add_priority(const Timeline& published, const EngineStatus& st, const BreakIn& item) {
+  // A break-in (or an emergency) on air belongs to no programme: the next one takes it first.
+  if (st.on_air && !st.on_air->program.empty() && st.on_air->program != "break-in" && st.on_air->program != "bulletin")
+    return add(published, st.on_air->uid, item);
+  if (st.next && !st.next->program.empty() && st.next->program != "bulletin") return add(published, st.next->uid, item, true);
+  return "no programme is on air or next to put it in";
+}
+
 std::string StationInserts::add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item, bool before) {
   const Schedule& merged = published.merged();
   for (std::size_t p = 0; p < merged.programs.size(); ++p) {

@@ -25,6 +25,9 @@ class StationInserts {
   // `before`: ahead of that item instead (a priority bulletin between programmes goes first
   // in the next one).
   std::string add(const Timeline& published, std::uint64_t on_air_uid, const BreakIn& item, bool before = false);
+  // A priority bulletin's airing: after the item on air (and the inserts waiting there) when
+  // a programme airs, else first in the next programme; never cutting an item.
+  std::string add_priority(const Timeline& published, const EngineStatus& status, const BreakIn& item);
   // Inserts `item` into programme `program` of day `day` (YYYY-MM-DD) so that it airs as
   // item `position` (1 = first; 0 or past the end: last), after inserts already there.
   std::string add_at(const Timeline& published, const std::string& day, const std::string& program,

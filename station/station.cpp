@@ -792,16 +792,8 @@ std::string Station::Impl::issue(const BulletinDue& d) {
   // Priority: after the item of a programme on air, else ahead of the next programme's first.
   const EngineStatus st = e->status();
   std::lock_guard lock(publish_mutex);
-  for (int k = 0; k < d.count; ++k) {
-    std::string error;
-    if (st.on_air && !st.on_air->program.empty() && st.on_air->program != "break-in" && st.on_air->program != "bulletin")
-      error = inserts.add(*published, st.on_air->uid, airing(d.first + k));
-    else if (st.next && !st.next->program.empty() && st.next->program != "bulletin")
-      error = inserts.add(*published, st.next->uid, airing(d.first + k), true);
-    else
-      error = "no programme is on air or next to put it in";
-    if (!error.empty()) return error;
-  }
+  for (int k = 0; k < d.count; ++k)
+    if (auto error = inserts.add_priority(*published, st, airing(d.first + k)); !error.empty()) return error;
   published = inserts.apply(base);
   e->replace_timeline(published, std::chrono::seconds(0));
   return {};

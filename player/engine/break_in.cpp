@@ -121,8 +121,8 @@ FrameCount Engine::start_break_in(const BreakIn& b, FrameCount frame) {
     Segment s;
     s.kind = Segment::Kind::tone;
     s.tone = attention_tone();
-    s.label.title = "Tín hiệu chú ý";
-    s.label.display_source = "attention tone";
+    s.label.title = kAttentionToneTitle;
+    s.label.display_source = kAttentionToneSource;
     s.length = frames_in(kAttentionToneLength, format_.sample_rate);
     add(std::move(s), k++);
   }

@@ -243,6 +243,9 @@ FrameCount Engine::next_boundary(FrameCount frame, FrameCount until) const {
     if (a->seg.end > frame) next = std::min(next, a->seg.end);
   }
   if (!pending_.empty() && pending_.front().start > frame) next = std::min(next, pending_.front().start);
+  if (auto e = std::upper_bound(options_.block_ends.begin(), options_.block_ends.end(), frame);
+      e != options_.block_ends.end())
+    next = std::min(next, *e);
   return next;
 }
 
@@ -401,7 +404,10 @@ void Engine::run(FrameCount until, std::stop_token stop) {
                               replanning_.planned_until == ReplanResult::kNoEnd;
     if (held_ || nothing_left) {  // held, or nothing left to air
       if (!held_ && until == kForever && !options_.run_forever) break;
-      const FrameCount n = std::min(options_.block, until - frame);
+      FrameCount n = std::min(options_.block, until - frame);
+      if (auto e = std::upper_bound(options_.block_ends.begin(), options_.block_ends.end(), frame);
+          e != options_.block_ends.end())
+        n = std::min(n, *e - frame);
       std::fill(mix_.begin(), mix_.end(), 0.0f);
       if (options_.master) {
         bus_.agc = false;
@@ -438,6 +444,10 @@ void Engine::run(FrameCount until, std::stop_token stop) {
     const FrameCount done = render(frame, n);
     frame += done;
     stats_.frames = frame;
+    if (std::binary_search(options_.block_ends.begin(), options_.block_ends.end(), frame)) {
+      last_status_ = frame;
+      update_status(frame);
+    }
     if (options_.progress) options_.progress(frame);
     finish_ended(frame);
     if (hold_after_current_ && std::none_of(active_.begin(), active_.end(), [](const auto& a) {

@@ -53,6 +53,9 @@ struct EngineOptions {
   // A break-in takes back the audio rendered ahead (Output::retract) but this much, which
   // plays while the break-in's first frames are rendered; it replaces the rest at once.
   std::chrono::milliseconds retract_keep{60};
+  // Render rehearsal (`render --inject`): blocks also end at these frames (ascending) and the
+  // status is fresh there, so a request made from `progress` at one takes effect at that frame.
+  std::vector<FrameCount> block_ends;
 };
 
 // A break-in: an urgent announcement aired at once (the item on air fades out with the cut
